@@ -1,0 +1,3 @@
+from mesems.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Clinical rules: EDSS steps, relapses, confirmed progression, AE periods, SAE clocks."""

@@ -1,0 +1,1 @@
+"""Flat exports, CDISC ODM, SDTM and define.xml."""

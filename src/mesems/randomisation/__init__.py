@@ -1,0 +1,1 @@
+"""Allocation lists, sealing and the live allocation of the next participant."""

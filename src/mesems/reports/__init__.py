@@ -1,0 +1,1 @@
+"""HTML/PDF reports, the CONSORT diagram and figures."""

@@ -1,0 +1,1 @@
+"""Visits, windows, crossover periods, what is due when."""

@@ -1,0 +1,1 @@
+"""The in-silico MESEMS trial."""
