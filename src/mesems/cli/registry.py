@@ -7,3 +7,8 @@ import typer
 
 def register_commands(app: typer.Typer) -> None:
     """Areas add their command groups here, one line each."""
+    from mesems.cli import power, simulate
+
+    app.command("simulate")(simulate.simulate)
+    app.add_typer(power.app, name="power")
+    app.command("samplesize")(power.samplesize)
