@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from mesems.errors import SimulationError
 from mesems.stats.nb_vectorised import BatchNBFit, fit_nb_batch
@@ -151,5 +151,5 @@ def analytic_power(design: PowerDesign) -> float:
     variance = (1 / (SCANS * design.placebo_mean) + 1 / (SCANS * design.placebo_mean * design.rate_ratio)
                 + 2 / (SCANS * design.theta)) / (design.n / 2)
     shift = abs(np.log(design.rate_ratio)) / np.sqrt(variance)
-    z = stats.norm.ppf(1 - design.alpha / 2)
-    return float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
+    z = special.ndtri(1 - design.alpha / 2)
+    return float(special.ndtr(shift - z) + special.ndtr(-shift - z))

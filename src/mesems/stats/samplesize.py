@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from mesems.errors import SimulationError
 from mesems.stats.power import SCANS, PowerDesign, PowerResult, estimate_power
@@ -34,7 +34,7 @@ def analytic_n(design: PowerDesign, target: float) -> int:
     n/2 = (z_{1-alpha/2} + z_{power})^2 [1/(k m0) + 1/(k m1) + 2/(k theta)] / log(RR)^2."""
     k, m0 = SCANS, design.placebo_mean
     spread = 1 / (k * m0) + 1 / (k * m0 * design.rate_ratio) + 2 / (k * design.theta)
-    z = stats.norm.ppf(1 - design.alpha / 2) + stats.norm.ppf(target)
+    z = special.ndtri(1 - design.alpha / 2) + special.ndtri(target)
     return max(4, 2 * math.ceil(z**2 * spread / math.log(design.rate_ratio) ** 2))
 
 
