@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from mesems.cli import demo
+
 
 def register_commands(app: typer.Typer) -> None:
-    """Areas add their command groups here, one line each."""
+    app.command("demo")(demo.demo)
