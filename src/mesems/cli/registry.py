@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from mesems.cli import demo, power, simulate
+
 
 def register_commands(app: typer.Typer) -> None:
-    """Areas add their command groups here, one line each."""
-    from mesems.cli import power, simulate
-
+    app.command("demo")(demo.demo)
     app.command("simulate")(simulate.simulate)
     app.add_typer(power.app, name="power")
     app.command("samplesize")(power.samplesize)
