@@ -196,6 +196,7 @@ def enrol(scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> E
     n = scenario.participants
     mix = {course: weight for course, weight in scenario.course_mix.items() if weight > 0}
     candidates: list[Candidate] = []
+    drawn_so_far = 0
     if scenario.composition == "exact":
         plan = [(course, quota) for course, quota in quotas(mix, n).items()]
     else:
@@ -204,11 +205,14 @@ def enrol(scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> E
     for course, quota in plan:
         got = 0
         while got < quota:
-            if len(candidates) > MAX_CANDIDATES_PER_PARTICIPANT * n:
-                raise SimulationError(f"no {course or 'participant'} is eligible after {len(candidates)} candidates; "
+            drawn_so_far += 1
+            if drawn_so_far > MAX_CANDIDATES_PER_PARTICIPANT * n:
+                raise SimulationError(f"no {course or 'participant'} is eligible after {drawn_so_far} candidates; "
                                       "check the scenario's candidates and screening shares", field="screening")
             drawn = course or courses[int(rng.choice(len(courses), p=probs))]
             candidate = _draw_candidate(len(candidates), drawn, scenario, protocol, rng)
+            if BRANCH[drawn][0] in candidate.failed_criteria and rng.random() >= scenario.screening.inactive_referred_share:
+                continue  # a clinician saw no activity and did not refer: never screened
             candidates.append(candidate)
             got += candidate.randomised
     candidates.sort(key=lambda c: (c.screened_date, c.index))

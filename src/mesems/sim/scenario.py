@@ -44,6 +44,7 @@ class Screening(_Strict):
     edss_increase_share: dict[Literal["SP", "PP"], float]
     csf_positive_share: float = Share
     exclusion_rates: dict[str, float]
+    inactive_referred_share: float = Share
     unknown_share: float = Share
     consent_share: float = Share
     withdrawal_before_randomisation: float = Share
