@@ -38,8 +38,11 @@ THETA_MIN = 1e-6
 THETA_MAX = 1e5
 """Upper bound of theta: above it the counts are Poisson to every digit that matters, and
 glm.nb itself stops with 'iteration limit reached' there. A fit at this bound says so."""
-BLOCK = 256
-"""Trials per block: a block's arrays stay in the processor's cache between numpy passes."""
+BLOCK = 1024
+"""Trials per block: covariate patterns make a block's arrays small (trials x patterns), so a
+block is large enough for numpy's per-call cost to vanish and small enough for the cache."""
+HEAD = 256
+"""Trials fitted first, from crude starts; their median fit starts all the others."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,17 @@ class WaldTests:
 
 @dataclass(frozen=True)
 class _Block:
-    """One block of trials laid out for the iterations.
+    """One block of trials laid out for the iterations, participants pooled by covariate pattern.
 
-    X is (p, trials, participants). Z holds, per participant, the weight and the weighted
-    design products that the sums of the log-likelihood's derivatives need: w, w x_k and
-    w x_k x_m (k <= m), so that one batched matrix product gives every sum of an iteration.
+    Participants of a trial with the same design row and offset share mu, and every term of the
+    log-likelihood and its derivatives other than the digamma sums is linear in (w, w y); so a
+    pattern g enters only through its weight A_g = sum w and count sum Y_g = sum w y. X is
+    (p, trials, patterns); Z holds per pattern 1, x_k and x_k x_m (k <= m), so that one batched
+    matrix product gives every sum of an iteration. Padding patterns have A = Y = 0.
     """
 
-    y: FloatArray
+    A: FloatArray
+    Y: FloatArray
     X: FloatArray
     offset: FloatArray
     Z: FloatArray
@@ -92,10 +98,12 @@ class _Block:
     lgamma_y1: FloatArray  # sum_i w_i lgamma(y_i + 1), the constant of the log-likelihood
     wyx: FloatArray  # sum_i w_i y_i x_ik, so that sum_i w_i y_i eta_i = beta . wyx + wyo
     wyo: FloatArray  # sum_i w_i y_i offset_i
+    moments: FloatArray  # (trials, 3): exposure sum w exp(offset), mean and variance of y, for the start
 
     def take(self, rows: NDArray[np.intp]) -> _Block:
-        return _Block(self.y[rows], self.X[:, rows], self.offset[rows], self.Z[rows], self.exceed[rows],
-                      self.j, self.w_sum[rows], self.lgamma_y1[rows], self.wyx[rows], self.wyo[rows])
+        return _Block(self.A[rows], self.Y[rows], self.X[:, rows], self.offset[rows], self.Z[rows],
+                      self.exceed[rows], self.j, self.w_sum[rows], self.lgamma_y1[rows], self.wyx[rows],
+                      self.wyo[rows], self.moments[rows])
 
 
 @dataclass(frozen=True)
@@ -109,21 +117,59 @@ def _pairs(p: int) -> list[tuple[int, int]]:
     return [(k, m) for k in range(p) for m in range(k, p)]
 
 
+def _patterns(cols: FloatArray) -> tuple[NDArray[np.intp], FloatArray]:
+    """Each participant's pattern number within its trial, and the patterns (trials, patterns,
+    columns): equal rows of `cols` (the design row and the offset), and only those, share one. Rows are matched on a 64-bit hash of their bits
+    and then compared exactly; should two different rows share a hash, every participant of the
+    block becomes a pattern of its own, so the answer is exact either way."""
+    rows, n, width = cols.shape
+    bits = np.ascontiguousarray(cols).view(np.uint64)
+    digest = np.zeros((rows, n), dtype=np.uint64)
+    for k in range(width):
+        digest = (digest ^ bits[:, :, k]) * np.uint64(0x100000001B3)
+        digest ^= digest >> np.uint64(29)
+    order = np.argsort(digest, axis=1)
+    ordered = np.take_along_axis(digest, order, axis=1)
+    new = np.ones((rows, n), dtype=bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group = np.empty((rows, n), dtype=np.intp)
+    np.put_along_axis(group, order, np.cumsum(new, axis=1) - 1, axis=1)
+    trial = np.arange(rows)[:, None]
+    first = np.zeros((rows, int(group.max()) + 1, width))
+    first[trial, group] = cols
+    if not np.array_equal(first[trial, group], cols):
+        return np.tile(np.arange(n), (rows, 1)), cols
+    return group, first
+
+
 def _block(y: FloatArray, X: FloatArray, offset: FloatArray, w: FloatArray) -> _Block:
     top = int(y.max()) if y.size else 0
     rows, n, p = X.shape
-    counts = np.bincount((np.arange(rows)[:, None] * (top + 1) + y.astype(np.int64)).ravel(),
+    trial = np.arange(rows)[:, None]
+    counts = np.bincount((trial * (top + 1) + y.astype(np.int64)).ravel(),
                          weights=w.ravel(), minlength=rows * (top + 1)).reshape(rows, top + 1)
     exceed = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1][:, 1:]
-    Xk = np.ascontiguousarray(np.moveaxis(X, 2, 0))
-    Z = np.empty((rows, n, 1 + p + len(_pairs(p))))
-    Z[:, :, 0] = w
-    Z[:, :, 1:1 + p] = w[:, :, None] * X
+    cols = np.concatenate([X, offset[:, :, None]], axis=2)
+    group, pattern = _patterns(cols)
+    width = pattern.shape[1]
+    slot = (trial * width + group).ravel()
+    A = np.bincount(slot, weights=w.ravel(), minlength=rows * width).reshape(rows, width)
+    Y = np.bincount(slot, weights=(w * y).ravel(), minlength=rows * width).reshape(rows, width)
+    Xg, off = pattern[:, :, :p], np.ascontiguousarray(pattern[:, :, p])
+    Z = np.empty((rows, width, 1 + p + len(_pairs(p))))
+    Z[:, :, 0] = 1.0
+    Z[:, :, 1:1 + p] = Xg
     for col, (k, m) in enumerate(_pairs(p), start=1 + p):
-        Z[:, :, col] = w * X[:, :, k] * X[:, :, m]
-    return _Block(y, Xk, offset, Z, np.ascontiguousarray(exceed), np.arange(top, dtype=np.float64),
-                  w.sum(axis=1), np.sum(w * special.gammaln(y + 1.0), axis=1),
-                  np.einsum("sn,snk->sk", w * y, X), np.sum(w * y * offset, axis=1))
+        Z[:, :, col] = Xg[:, :, k] * Xg[:, :, m]
+    # Everything else comes from the patterns and the histogram of counts, not from participants.
+    values = np.arange(top + 1, dtype=np.float64)
+    w_sum = counts.sum(axis=1)
+    mean = counts @ values / np.maximum(w_sum, 1.0)
+    var = np.sum(counts * (values - mean[:, None]) ** 2, axis=1) / np.maximum(w_sum - 1.0, 1.0)
+    moments = np.column_stack([np.sum(A * np.exp(off), axis=1), mean, var])
+    return _Block(A, Y, np.ascontiguousarray(np.moveaxis(Xg, 2, 0)), off, Z, np.ascontiguousarray(exceed),
+                  values[:-1], w_sum, counts @ special.gammaln(values + 1.0),
+                  np.einsum("sg,sgk->sk", Y, Xg), np.sum(Y * off, axis=1), moments)
 
 
 def _linear_predictor(b: _Block, beta: FloatArray) -> FloatArray:
@@ -136,37 +182,40 @@ def _linear_predictor(b: _Block, beta: FloatArray) -> FloatArray:
 def _evaluate(b: _Block, beta: FloatArray, phi: FloatArray, frozen: BoolArray) -> _Evaluation:
     """Log-likelihood, gradient and Hessian in (beta, phi = log theta), fused in one pass.
 
-    dl/deta = theta (y - mu) / (theta + mu);  d2l/deta2 = -theta mu (theta + y) / (theta + mu)^2;
+    Per participant: dl/deta = theta (y - mu) / (theta + mu); d2l/deta2 = -theta mu (theta + y) / (theta + mu)^2;
     d2l/(deta dtheta) = mu (y - mu) / (theta + mu)^2;
     dl/dtheta = sum_j A_j/(theta + j) + sum w [log theta + 1 - log(theta + mu) - (y + theta)/(theta + mu)];
-    d2l/dtheta2 = -sum_j A_j/(theta + j)^2 + sum w [1/theta - 2/(theta + mu) + (y + theta)/(theta + mu)^2].
-    A trial whose theta is held at a bound (`frozen`) has no log-theta row.
+    d2l/dtheta2 = -sum_j A_j/(theta + j)^2 + sum w [1/theta - 2/(theta + mu) + (y + theta)/(theta + mu)^2];
+    summed here per covariate pattern with y -> Y and 1 -> A. A trial whose theta is held at a
+    bound (`frozen`) has no log-theta row.
     """
     p = b.X.shape[0]
     theta = np.exp(phi)
     th = theta[:, None]
-    eta = _linear_predictor(b, beta)
-    mu = np.exp(eta)
+    mu = np.exp(_linear_predictor(b, beta))
     tm = th + mu
     ltm = np.log(tm)
     r = np.reciprocal(tm, out=tm)
-    yt = b.y + th
-    ytr = yt * r
-    per = np.empty((beta.shape[0], 6, b.y.shape[1]))
-    np.multiply(yt, ltm, out=per[:, 0])  # log-likelihood terms, less y eta (summed in closed form)
-    np.add(ltm, ytr, out=per[:, 1])  # d/dtheta terms
-    np.subtract(2.0, ytr, out=per[:, 2])
+    ya = b.Y + b.A * th  # sum over the pattern of (y + theta)
+    yar = ya * r
+    resid = b.Y - b.A * mu  # sum over the pattern of (y - mu)
+    per = np.empty((beta.shape[0], 6, b.A.shape[1]))
+    np.multiply(ya, ltm, out=per[:, 0])  # log-likelihood terms, less y eta (summed in closed form)
+    np.multiply(b.A, ltm, out=per[:, 1])
+    per[:, 1] += yar  # d/dtheta terms
+    np.multiply(b.A, 2.0, out=per[:, 2])
+    per[:, 2] -= yar
     per[:, 2] *= r  # d2/dtheta2 terms
     tr = th * r
-    np.subtract(b.y, mu, out=per[:, 3])
-    per[:, 3] *= tr  # dl/deta
-    np.multiply(per[:, 3], mu, out=per[:, 4])
-    per[:, 4] *= r  # d2l/(deta dtheta)
-    np.multiply(tr, mu, out=per[:, 5])
-    per[:, 5] *= ytr  # -d2l/deta2
+    np.multiply(resid, tr, out=per[:, 3])  # dl/deta
+    mr = mu * r
+    np.multiply(per[:, 3], mr, out=per[:, 4])  # d2l/(deta dphi)
+    np.multiply(tr, mr, out=per[:, 5])
+    per[:, 5] *= ya  # -d2l/deta2
     sums = np.matmul(per, b.Z)
     tj = th + b.j
-    loglik = np.sum(beta * b.wyx, axis=1) + b.wyo - sums[:, 0, 0] + theta * phi * b.w_sum + np.sum(b.exceed * np.log(tj), axis=1) - b.lgamma_y1
+    loglik = (np.sum(beta * b.wyx, axis=1) + b.wyo - sums[:, 0, 0] + theta * phi * b.w_sum
+              + np.sum(b.exceed * np.log(tj), axis=1) - b.lgamma_y1)
     d_theta = np.sum(b.exceed / tj, axis=1) + b.w_sum * (phi + 1.0) - sums[:, 1, 0]
     d2_theta = -np.sum(b.exceed / tj**2, axis=1) + b.w_sum / theta - sums[:, 2, 0]
     grad = np.empty((beta.shape[0], p + 1))
@@ -206,14 +255,9 @@ def _newton_step(ev: _Evaluation, frozen: BoolArray) -> FloatArray:
 def _start(b: _Block) -> tuple[FloatArray, FloatArray]:
     """Intercept at log(total count / total exposure), other coefficients 0; theta by moments,
     theta = mean^2 / (variance - mean) of the counts, as a start only."""
-    p = b.X.shape[0]
-    w = b.Z[:, :, 0]
-    exposure = np.sum(w * np.exp(b.offset), axis=1)
-    total = np.sum(w * b.y, axis=1)
-    beta = np.zeros((b.y.shape[0], p))
-    beta[:, 0] = np.log(np.maximum(total, 0.5) / np.maximum(exposure, 1e-300))
-    mean = total / np.maximum(b.w_sum, 1.0)
-    var = np.sum(w * (b.y - mean[:, None]) ** 2, axis=1) / np.maximum(b.w_sum - 1.0, 1.0)
+    exposure, mean, var = b.moments.T
+    beta = np.zeros((b.A.shape[0], b.X.shape[0]))
+    beta[:, 0] = np.log(np.maximum(mean * b.w_sum, 0.5) / np.maximum(exposure, 1e-300))
     theta = np.where(var > mean, mean**2 / np.maximum(var - mean, 1e-300), THETA_MAX)
     return beta, np.log(np.clip(theta, 1e-2, THETA_MAX))
 
@@ -224,7 +268,7 @@ def _fit_block(b: _Block, tol: float, max_iter: int, start: FloatArray | None) -
     if start is None:
         beta, phi = _start(b)
     else:
-        beta, phi = np.tile(start[:p], (b.y.shape[0], 1)), np.full(b.y.shape[0], start[p])
+        beta, phi = np.tile(start[:p], (b.A.shape[0], 1)), np.full(b.A.shape[0], start[p])
     rows = beta.shape[0]
     frozen = np.zeros(rows, dtype=bool)
     converged = np.zeros(rows, dtype=bool)
@@ -275,7 +319,7 @@ def _fit_block(b: _Block, tol: float, max_iter: int, start: FloatArray | None) -
             ev = _Evaluation(ev.loglik[keep], ev.grad[keep], ev.hess[keep])
     theta = np.exp(phi)
     mu = np.exp(_linear_predictor(b, beta))
-    info = np.matmul((mu * theta[:, None] / (theta[:, None] + mu))[:, None, :], b.Z)[:, 0, 1 + p:]
+    info = np.matmul((b.A * mu * theta[:, None] / (theta[:, None] + mu))[:, None, :], b.Z)[:, 0, 1 + p:]
     fisher = np.empty((beta.shape[0], p, p))
     for col, (k, m) in enumerate(_pairs(p)):
         fisher[:, k, m] = fisher[:, m, k] = info[:, col]
@@ -315,21 +359,21 @@ def fit_nb_batch(
     w = np.ones_like(yf) if weights is None else np.broadcast_to(np.asarray(weights, dtype=np.float64), yf.shape)
     yf = np.where(w > 0, yf, 0.0)
 
-    def fit(first: int, start: FloatArray | None) -> BatchNBFit:
-        sl = slice(first, first + BLOCK)
+    def fit(first: int, last: int, start: FloatArray | None) -> BatchNBFit:
+        sl = slice(first, last)
         block = _block(yf[sl], Xf[sl], np.ascontiguousarray(off[sl]), np.ascontiguousarray(w[sl]))
         return _fit_block(block, tol, max_iter, start)
 
-    # The first block starts from each trial's crude start; the others from the median fit of the
-    # first, which for simulated trials of one design is close to every trial's optimum.
-    head = fit(0, None)
+    # The first HEAD trials start from each trial's crude start; the others from the median fit
+    # of those, which for simulated trials of one design is close to every trial's optimum.
+    head = fit(0, min(HEAD, n_trials), None)
     usable = head.converged & ~head.theta_at_bound
     start = (np.median(np.column_stack([head.coef, np.log(head.theta)])[usable], axis=0)
              if usable.sum() >= 10 else None)
-    rest = range(BLOCK, n_trials, BLOCK)
+    rest = [(first, min(first + BLOCK, n_trials)) for first in range(HEAD, n_trials, BLOCK)]
     threads = min(workers if workers is not None else (os.cpu_count() or 1), len(rest))
     if threads <= 1:
-        return BatchNBFit.concatenate([head, *(fit(first, start) for first in rest)])
+        return BatchNBFit.concatenate([head, *(fit(first, last, start) for first, last in rest)])
     # numpy releases the GIL inside its loops, so blocks fitted in threads use every core.
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return BatchNBFit.concatenate([head, *pool.map(lambda first: fit(first, start), rest)])
+        return BatchNBFit.concatenate([head, *pool.map(lambda bounds: fit(*bounds, start), rest)])

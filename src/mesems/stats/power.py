@@ -116,8 +116,14 @@ def simulate_first_period(design: PowerDesign, trials: int, rng: np.random.Gener
     if design.dropout > 0:
         stops = rng.random(shape) < design.dropout
         scans = np.where(stops, rng.integers(0, SCANS, size=shape), scans)
-    mean = scans * design.placebo_mean * np.where(arm == 1.0, design.rate_ratio, 1.0)
-    y = _negative_binomial(rng, mean, scans * design.theta)
+        mean = scans * design.placebo_mean * np.where(arm == 1.0, design.rate_ratio, 1.0)
+        y = _negative_binomial(rng, mean, scans * design.theta)
+    else:  # every participant has all scans: two draws with scalar parameters, numpy's fast path
+        size = SCANS * design.theta
+        y = np.empty(shape, dtype=np.int64)
+        for arm_value, mean_per_scan in ((0, design.placebo_mean), (1, design.rate_ratio * design.placebo_mean)):
+            columns = slice(arm_value * half, (arm_value + 1) * half)
+            y[:, columns] = rng.negative_binomial(size, size / (size + SCANS * mean_per_scan), size=(trials, half))
     return SimulatedTrials(y=y, baseline=baseline, scans=scans, arm=arm)
 
 
