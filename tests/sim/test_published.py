@@ -16,8 +16,8 @@ def test_primary_data_follows_the_analysis_set() -> None:
         {"participant_id": "C", "sequence": "placebo-MSC", "week": 0, "gel": 1},  # no week 4-24 scan: out
     ]
     data = primary_data(rows)
-    assert data.total.tolist() == [4] and data.scans.tolist() == [2] and data.baseline.tolist() == [2]
-    assert data.msc.tolist() == [1.0]
+    assert data.y.tolist() == [[4]] and data.scans.tolist() == [[2]] and data.baseline.tolist() == [[2]]
+    assert data.arm.tolist() == [[1.0]]
 
 
 def test_default_trials_give_confidence_intervals_as_wide_as_the_published_one() -> None:

@@ -19,6 +19,10 @@ from mesems.stats.sweep import SweepGrid, run_sweep, write_sweep
 
 app = typer.Typer(help="Power of the primary GEL analysis by simulation.", invoke_without_command=True)
 err = Console(stderr=True)
+RATE_RATIO = typer.Option(0.5, "--rate-ratio", help="GEL rate ratio MSC vs placebo.")
+PLACEBO_MEAN = typer.Option(1.0, "--placebo-mean", help="Mean GEL per scan on placebo.")
+THETA = typer.Option(0.5, "--theta", help="Negative binomial size of one scan.")
+DROPOUT = typer.Option(0.0, "--dropout", help="Share of participants who stop early in period 1.")
 
 
 def _sims(sims: int) -> int:
@@ -39,10 +43,10 @@ def power(
     ctx: typer.Context,
     sims: int = typer.Option(1000, "--sims", help="Simulated trials."),
     n: int = typer.Option(144, "--n", help="Participants, even (n/2 per arm)."),
-    rate_ratio: float = typer.Option(0.5, "--rate-ratio", help="GEL rate ratio MSC vs placebo."),
-    placebo_mean: float = typer.Option(1.0, "--placebo-mean", help="Mean GEL per scan on placebo."),
-    theta: float = typer.Option(0.5, "--theta", help="Negative binomial size of one scan."),
-    dropout: float = typer.Option(0.0, "--dropout", help="Share of participants who stop early in period 1."),
+    rate_ratio: float = RATE_RATIO,
+    placebo_mean: float = PLACEBO_MEAN,
+    theta: float = THETA,
+    dropout: float = DROPOUT,
     seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same answer."),
     json_out: Path | None = typer.Option(None, "--json", help="Write {power, sims, seconds} here."),
 ) -> None:
@@ -122,10 +126,10 @@ def sweep(
 
 def samplesize(
     target: float = typer.Option(0.8, "--power", help="Target power."),
-    rate_ratio: float = typer.Option(0.5, "--rate-ratio", help="GEL rate ratio MSC vs placebo."),
-    placebo_mean: float = typer.Option(1.0, "--placebo-mean", help="Mean GEL per scan on placebo."),
-    theta: float = typer.Option(0.5, "--theta", help="Negative binomial size of one scan."),
-    dropout: float = typer.Option(0.0, "--dropout", help="Share of participants who stop early in period 1."),
+    rate_ratio: float = RATE_RATIO,
+    placebo_mean: float = PLACEBO_MEAN,
+    theta: float = THETA,
+    dropout: float = DROPOUT,
     sims: int = typer.Option(2000, "--sims", help="Simulated trials per n tried."),
     seed: int = typer.Option(0, "--seed", help="Seed, the same for every n (common random numbers)."),
     n_max: int = typer.Option(5000, "--n-max", help="Largest n to try."),

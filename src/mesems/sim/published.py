@@ -18,35 +18,26 @@ from numpy.typing import NDArray
 from mesems.sim.follow_up import Row
 from mesems.sim.scenario import Scenario, build_scenario
 from mesems.sim.trial import simulate_trial
-from mesems.stats.nb_vectorised import fit_nb_batch
+from mesems.stats.power import SimulatedTrials
 
 PUBLISHED = {"randomised": 144, "rate_ratio": 0.94, "ci_low": 0.58, "ci_high": 1.50, "p_value": 0.78}
 PERIOD_1_WEEKS = (4, 12, 24)
 
 
-@dataclass(frozen=True)
-class PrimaryData:
-    """Per analysed participant: total GEL at weeks 4-24, scans done, week-0 GEL, arm (1 = MSC first)."""
-
-    total: NDArray[np.int64]
-    scans: NDArray[np.int64]
-    baseline: NDArray[np.int64]
-    msc: NDArray[np.float64]
-
-
-def primary_data(gel_rows: Iterable[Row]) -> PrimaryData:
-    """DESIGN.md's primary analysis set: participants with a week-0 scan and >= 1 scan in weeks 4-24."""
+def primary_data(gel_rows: Iterable[Row]) -> SimulatedTrials:
+    """DESIGN.md's primary analysis set as one trial: participants with a week-0 scan and >= 1
+    scan in weeks 4-24; y the total over weeks 4-24, scans the number done, arm 1 for MSC first."""
     scans: dict[str, dict[int, int]] = defaultdict(dict)
     sequence: dict[str, str] = {}
     for row in gel_rows:
         scans[row["participant_id"]][int(row["week"])] = int(row["gel"])
         sequence[row["participant_id"]] = row["sequence"]
     kept = [(pid, weeks) for pid, weeks in scans.items() if 0 in weeks and any(w in weeks for w in PERIOD_1_WEEKS)]
-    return PrimaryData(
-        total=np.array([sum(weeks.get(w, 0) for w in PERIOD_1_WEEKS) for _, weeks in kept], dtype=np.int64),
-        scans=np.array([sum(w in weeks for w in PERIOD_1_WEEKS) for _, weeks in kept], dtype=np.int64),
-        baseline=np.array([weeks[0] for _, weeks in kept], dtype=np.int64),
-        msc=np.array([sequence[pid] == "MSC-placebo" for pid, _ in kept], dtype=np.float64),
+    return SimulatedTrials(
+        y=np.array([[sum(weeks.get(w, 0) for w in PERIOD_1_WEEKS) for _, weeks in kept]], dtype=np.int64),
+        baseline=np.array([[weeks[0] for _, weeks in kept]], dtype=np.int64),
+        scans=np.array([[sum(w in weeks for w in PERIOD_1_WEEKS) for _, weeks in kept]], dtype=np.int64),
+        arm=np.array([[sequence[pid] == "MSC-placebo" for pid, _ in kept]], dtype=np.float64),
     )
 
 
@@ -86,17 +77,16 @@ def check_published(seeds: Sequence[int], scenario: Scenario | None = None) -> P
     """Simulate a default trial per seed and fit all their primary analyses at once."""
     scenario = scenario or build_scenario()
     data = [primary_data(simulate_trial(scenario, np.random.default_rng(seed)).rows("gel")) for seed in seeds]
-    width = max(len(d.total) for d in data)
-    y = np.zeros((len(data), width))
-    weights, scans, baseline, msc = (np.zeros_like(y) for _ in range(4))
-    for t, d in enumerate(data):
-        m = len(d.total)
-        y[t, :m], scans[t, :m], baseline[t, :m], msc[t, :m], weights[t, :m] = d.total, d.scans, d.baseline, d.msc, 1.0
-    X = np.stack([np.ones_like(y), msc, np.log1p(baseline)], axis=2)
-    fit = fit_nb_batch(y, X, np.log(np.maximum(scans, 1.0)), weights)
+    width = max(d.y.shape[1] for d in data)
+
+    def padded(name: str) -> NDArray[np.generic]:
+        """Trials side by side; a trial with fewer participants is padded with ones without scans."""
+        return np.concatenate([np.pad(getattr(d, name), ((0, 0), (0, width - d.y.shape[1]))) for d in data])
+
+    fit = SimulatedTrials(y=padded("y"), baseline=padded("baseline"), scans=padded("scans"), arm=padded("arm")).fit()
     wald = fit.wald(1)
     b, se = fit.coef[:, 1], fit.se[:, 1]
     return PublishedCheck(seeds=tuple(seeds), rate_ratio=np.exp(b), ci_low=np.exp(b - 1.959964 * se),
                           ci_high=np.exp(b + 1.959964 * se), p_value=wald.p_value,
-                          analysed=np.array([len(d.total) for d in data]), msc_first=np.array([int(d.msc.sum()) for d in data]),
+                          analysed=np.array([d.y.shape[1] for d in data]), msc_first=np.array([int(d.arm.sum()) for d in data]),
                           true_rate_ratio=scenario.gel.rate_ratio)

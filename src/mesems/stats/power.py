@@ -58,7 +58,8 @@ class PowerDesign:
 
 @dataclass(frozen=True)
 class SimulatedTrials:
-    """First-period data of many trials, (trials, participants) each; arm is 1 for MSC."""
+    """First-period data of many trials, (trials, participants) each; arm is 1 for MSC, shared by
+    all trials (participants) or per trial (trials, participants)."""
 
     y: NDArray[np.int64]
     baseline: NDArray[np.int64]
