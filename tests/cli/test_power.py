@@ -11,7 +11,7 @@ def test_power_writes_the_contract_json_and_repeats_itself(cli, tmp_path: Path) 
     args = ["power", "--sims", "300", "--n", "144", "--rate-ratio", "0.6", "--placebo-mean", "1", "--theta", "0.5", "--seed", "5"]
     first = cli(*args, "--json", str(tmp_path / "a.json"))
     second = cli(*args, "--json", str(tmp_path / "b.json"))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0 and second.returncode == 0, first.stderr
     a, b = (json.loads((tmp_path / name).read_text()) for name in ("a.json", "b.json"))
     assert set(a) == {"power", "sims", "seconds"} and a["sims"] == 300
     assert a["power"] == b["power"] and 0.0 < a["power"] < 1.0

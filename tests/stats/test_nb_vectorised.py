@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import statsmodels.api as sm
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from mesems.stats.nb_vectorised import THETA_MAX, fit_nb_batch

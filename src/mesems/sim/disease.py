@@ -93,14 +93,14 @@ def simulate_disease(participant: Participant, protocol: Protocol, scenario: Sce
         period = period_of_week(protocol, week)
         effect = 1.0 if week == 0 else g.rate_ratio ** exposure(protocol, participant.sequence, period, g.carryover)
         period_effect = g.period_effect if period > protocol.periods[0].number else 1.0
-        return g.mean_per_scan[c.ms_course] * c.frailty * exp(z[week]) * effect * period_effect  # type: ignore[index]
+        return g.mean_per_scan[c.ms_course] * c.frailty * exp(z[week]) * effect * period_effect
 
     relapses = []
     r = scenario.relapses
     for week in grid[:-1]:
         period = period_of_week(protocol, week + 1)
         on_msc = exposure(protocol, participant.sequence, period, 0.0)
-        intensity = (r.annual_rate[c.ms_course] * GRID_WEEKS * DAYS_PER_WEEK / DAYS_PER_YEAR  # type: ignore[index]
+        intensity = (r.annual_rate[c.ms_course] * GRID_WEEKS * DAYS_PER_WEEK / DAYS_PER_YEAR
                      * relapse_multiplier(c.frailty, z[week], scenario) * r.rate_ratio**on_msc)
         for _ in range(int(rng.poisson(intensity))):
             relapses.append(Relapse(
@@ -109,7 +109,7 @@ def simulate_disease(participant: Participant, protocol: Protocol, scenario: Sce
                 residual=0.5 if rng.random() < scenario.edss.relapse_residual_share else 0.0,
                 hospitalised=bool(rng.random() < r.hospitalised_share),
             ))
-    per_year = scenario.edss.progression_per_year[c.ms_course]  # type: ignore[index]
+    per_year = scenario.edss.progression_per_year[c.ms_course]
     progression = rng.exponential(DAYS_PER_YEAR / per_year) if per_year > 0 else np.inf
     return DiseaseCourse(
         gel_mean={week: rate(week) for week in mri_weeks},

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from math import exp, lgamma, sqrt
+from typing import TypeVar
 
 import numpy as np
 
 from mesems.errors import SimulationError
 from mesems.protocol import EligibilityVersion, Protocol
 from mesems.sim.allocation import allocate_sequences
-from mesems.sim.scenario import Scenario
+from mesems.sim.scenario import Course, Scenario
 
+K = TypeVar("K", bound=str)
 EDSS_STEPS = np.array([0.0, *np.arange(1.0, 10.01, 0.5)])
 """Valid EDSS values: 0, 1.0, 1.5, ..., 9.5, 10 (PROTOCOL.md: no 0.5)."""
 BRANCH = {"RR": ("INC-1a", "EXC-1"), "SP": ("INC-1b", "EXC-2"), "PP": ("INC-1c", "EXC-3")}
@@ -35,7 +38,7 @@ class Candidate:
 
     index: int
     site_id: str
-    ms_course: str
+    ms_course: Course
     screened_date: dt.date
     planned_randomisation_date: dt.date
     protocol_version: str
@@ -86,7 +89,7 @@ def snap_edss(value: float) -> float:
     return float(EDSS_STEPS[np.argmin(np.abs(EDSS_STEPS[:-1] - value))])
 
 
-def quotas(weights: dict[str, float], total: int) -> dict[str, int]:
+def quotas(weights: Mapping[K, float], total: int) -> dict[K, int]:
     """Largest-remainder split of `total` in proportion to `weights` (the exact composition)."""
     keys = [k for k, v in weights.items() if v > 0]
     whole = sum(weights[k] for k in keys)
@@ -101,9 +104,9 @@ def _range(version: EligibilityVersion, rule: str) -> tuple[str, float, float]:
     for criterion in version.criteria:
         if criterion.rule == rule:
             params = criterion.params
-            low = params.get("min_years", params.get("min"))
-            high = params.get("max_years", params.get("max"))
-            return criterion.id, float(low), float(high)
+            low, high = params.get("min_years", params.get("min")), params.get("max_years", params.get("max"))
+            if low is not None and high is not None:
+                return criterion.id, float(low), float(high)
     raise SimulationError(f"eligibility version {version.id!r} has no {rule} criterion to draw within", field="eligibility")
 
 
@@ -118,7 +121,7 @@ def relapse_multiplier(frailty: float, flare: float, scenario: Scenario) -> floa
     return sqrt(frailty * exp(flare)) / mean
 
 
-def _draw_candidate(index: int, course: str, scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> Candidate:
+def _draw_candidate(index: int, course: Course, scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> Candidate:
     c, s, g = scenario.candidates, scenario.screening, scenario.gel
     days = (scenario.start_date.replace(day=1) + dt.timedelta(days=31 * scenario.recruitment_months) - scenario.start_date).days
     screened = scenario.start_date + dt.timedelta(days=int(rng.integers(0, max(days, 1))))
@@ -140,7 +143,7 @@ def _draw_candidate(index: int, course: str, scenario: Scenario, protocol: Proto
     flare = float(rng.normal(-(g.flare_sd**2) / 2, g.flare_sd))
     # the last scan carries the current flare; earlier scans of the year a fresh one each
     flares = [flare, *rng.normal(-(g.flare_sd**2) / 2, g.flare_sd, size=g.qualifying_scans - 1)]
-    means = g.mean_per_scan[course] * frailty * np.exp(flares)  # type: ignore[index]
+    means = g.mean_per_scan[course] * frailty * np.exp(flares)
     qualifying_gel = int(rng.negative_binomial(g.scan_size, g.scan_size / (g.scan_size + means)).sum())
     relapse_rate = scenario.relapses.annual_rate[course] * relapse_multiplier(frailty, flare, scenario)
     relapses_12m = int(rng.poisson(relapse_rate))
@@ -152,7 +155,8 @@ def _draw_candidate(index: int, course: str, scenario: Scenario, protocol: Proto
         if not low <= value <= high:
             failed.append(criterion_id)
     failed_therapy = rng.random() < s.failed_therapy_share
-    edss_increase = rng.random() < s.edss_increase_share.get(course, 1.0)  # type: ignore[call-overload]
+    shares = {str(k): v for k, v in s.edss_increase_share.items()}
+    edss_increase = rng.random() < shares.get(course, 1.0)
     if course == "RR":
         branch_met = failed_therapy and (relapses_12m >= 1 or relapses_24m >= 2 or qualifying_gel >= 1)
     elif course == "SP":
@@ -194,13 +198,13 @@ def enrol(scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> E
     """
     _check_exclusion_ids(scenario, protocol)
     n = scenario.participants
-    mix = {course: weight for course, weight in scenario.course_mix.items() if weight > 0}
+    mix: dict[Course, float] = {course: weight for course, weight in scenario.course_mix.items() if weight > 0}
     candidates: list[Candidate] = []
     drawn_so_far = 0
     if scenario.composition == "exact":
-        plan = [(course, quota) for course, quota in quotas(mix, n).items()]
+        plan: list[tuple[Course | None, int]] = [(course, quotas(mix, n)[course]) for course in mix]
     else:
-        plan = [("", n)]
+        plan = [(None, n)]
     courses, probs = list(mix), np.array(list(mix.values())) / sum(mix.values())
     for course, quota in plan:
         got = 0
@@ -226,7 +230,7 @@ def enrol(scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> E
     dressed = []
     for number, candidate in enumerate(candidates, start=1):
         sex = sex_of.get(candidate.index) or ("F" if rng.random() < scenario.female_share else "M")
-        mean, sd = scenario.candidates.weight_kg[sex]  # type: ignore[index]
+        mean, sd = scenario.candidates.weight_kg["F" if sex == "F" else "M"]
         dressed.append(replace(candidate, sex=sex, weight_kg=round(float(max(40.0, rng.normal(mean, sd))), 1),
                                screening_id=f"S-{number:04d}"))
     return Enrolment(candidates=dressed, participants=_allocate(dressed, protocol, rng))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,7 +80,7 @@ def check_published(seeds: Sequence[int], scenario: Scenario | None = None) -> P
     data = [primary_data(simulate_trial(scenario, np.random.default_rng(seed)).rows("gel")) for seed in seeds]
     width = max(d.y.shape[1] for d in data)
 
-    def padded(name: str) -> NDArray[np.generic]:
+    def padded(name: str) -> NDArray[Any]:
         """Trials side by side; a trial with fewer participants is padded with ones without scans."""
         return np.concatenate([np.pad(getattr(d, name), ((0, 0), (0, width - d.y.shape[1]))) for d in data])
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-FloatArray = NDArray[np.float64]
+FloatArray = NDArray[Any]  # float64 in practice; numpy's stubs do not follow dtypes through ufuncs
 BoolArray = NDArray[np.bool_]
 
 THETA_MIN = 1e-6
@@ -144,7 +145,7 @@ def _patterns(cols: FloatArray) -> tuple[NDArray[np.intp], FloatArray]:
 
 def _block(y: FloatArray, X: FloatArray, offset: FloatArray, w: FloatArray) -> _Block:
     top = int(y.max()) if y.size else 0
-    rows, n, p = X.shape
+    rows, _, p = X.shape
     trial = np.arange(rows)[:, None]
     counts = np.bincount((trial * (top + 1) + y.astype(np.int64)).ravel(),
                          weights=w.ravel(), minlength=rows * (top + 1)).reshape(rows, top + 1)
@@ -376,4 +377,4 @@ def fit_nb_batch(
         return BatchNBFit.concatenate([head, *(fit(first, last, start) for first, last in rest)])
     # numpy releases the GIL inside its loops, so blocks fitted in threads use every core.
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return BatchNBFit.concatenate([head, *pool.map(lambda bounds: fit(*bounds, start), rest)])
+        return BatchNBFit.concatenate([head, *pool.map(lambda bounds: fit(bounds[0], bounds[1], start), rest)])

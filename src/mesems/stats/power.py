@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,7 +101,7 @@ class PowerResult:
                 "not_converged": self.not_converged, "theta_at_bound": self.theta_at_bound, "seconds": self.seconds}
 
 
-def _negative_binomial(rng: np.random.Generator, mean: NDArray[np.float64], size: NDArray[np.float64]) -> NDArray[np.int64]:
+def _negative_binomial(rng: np.random.Generator, mean: NDArray[Any], size: NDArray[Any]) -> NDArray[np.int64]:
     """NB(mean, size) draws; size 0 (no scans) gives 0."""
     safe = np.where(size > 0, size, 1.0)
     draws = rng.negative_binomial(safe, safe / (safe + mean))

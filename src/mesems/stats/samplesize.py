@@ -35,7 +35,7 @@ def analytic_n(design: PowerDesign, target: float) -> int:
     k, m0 = SCANS, design.placebo_mean
     spread = 1 / (k * m0) + 1 / (k * m0 * design.rate_ratio) + 2 / (k * design.theta)
     z = special.ndtri(1 - design.alpha / 2) + special.ndtri(target)
-    return max(4, 2 * math.ceil(z**2 * spread / math.log(design.rate_ratio) ** 2))
+    return max(4, 2 * math.ceil(float(z) ** 2 * spread / math.log(design.rate_ratio) ** 2))
 
 
 def smallest_n(design: PowerDesign, target: float, sims: int, seed: int, n_max: int = 5000) -> SampleSize:

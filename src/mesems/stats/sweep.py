@@ -64,7 +64,7 @@ def run_sweep(
     futures = [client.submit(power_point, design, sims, s, pure=False) for design, s in zip(designs, seeds, strict=True)]
     index = {future.key: i for i, future in enumerate(futures)}
     results: list[PowerResult | None] = [None] * len(designs)
-    for future in as_completed(futures):
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
         result = future.result()
         results[index[future.key]] = result
         if on_done is not None:
