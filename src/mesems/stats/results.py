@@ -1,0 +1,60 @@
+"""Results objects shared by the models: Wald coefficients and rate ratios."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import norm
+
+from mesems.errors import AnalysisError
+
+Z_975: float = float(norm.ppf(0.975))
+"""The 97.5% normal quantile (R `qnorm(0.975)`), for two-sided 95% Wald intervals."""
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """One coefficient on the log scale with its Wald inference.
+
+    z = estimate / se; p = 2 (1 - Phi(|z|)); CI = estimate -/+ z_{0.975} se (R `summary` and
+    `confint.default`).
+    """
+
+    name: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+
+    @property
+    def rate_ratio(self) -> float:
+        return math.exp(self.estimate)
+
+    @property
+    def rate_ratio_ci(self) -> tuple[float, float]:
+        return math.exp(self.ci_low), math.exp(self.ci_high)
+
+
+def wald_coefficients(names: tuple[str, ...], estimates: NDArray[np.float64],
+                      covariance: NDArray[np.float64]) -> tuple[Coefficient, ...]:
+    """Wald z-tests and 95% intervals from estimates and their covariance matrix."""
+    se = np.sqrt(np.diag(covariance))
+    out = []
+    for name, est, s in zip(names, estimates, se, strict=True):
+        z = float(est / s)
+        out.append(Coefficient(name=name, estimate=float(est), se=float(s), ci_low=float(est - Z_975 * s),
+                               ci_high=float(est + Z_975 * s), z=z, p_value=float(2.0 * norm.sf(abs(z)))))
+    return tuple(out)
+
+
+def find_coefficient(coefficients: tuple[Coefficient, ...], name: str) -> Coefficient:
+    for coefficient in coefficients:
+        if coefficient.name == name:
+            return coefficient
+    known = ", ".join(c.name for c in coefficients)
+    raise AnalysisError(f"no coefficient {name!r}; the model has [{known}]")
