@@ -235,3 +235,20 @@ def fit_negbin(x: FloatArray, y: FloatArray, names: tuple[str, ...],
         theta=float(batch.theta[0]), theta_se=float(batch.theta_se[0]), loglik=float(batch.loglik[0]),
         n=n, converged=bool(batch.converged[0]), iterations=int(batch.alternations[0]), warnings=tuple(warnings),
     )
+
+
+def fit_poisson(x: FloatArray, y: FloatArray, names: tuple[str, ...], offset: FloatArray | None = None) -> NegBinFit:
+    """Poisson log-linear GLM (R `glm(family = poisson)`), the limit theta -> infinity of NB2: for
+    counts without overdispersion, where glm.nb's theta diverges. SEs from (X' diag(mu) X)^-1."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = x.shape[0]
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+    fit = glm_fit(x[None], y[None], off[None], None)
+    cov = coefficient_covariance(x, fit.mu[0], None)
+    converged = bool(fit.converged[0] and np.all(np.isfinite(cov)))
+    return NegBinFit(coefficients=wald_coefficients(names, fit.beta[0], cov),
+                     covariance=tuple(tuple(float(v) for v in row) for row in cov), theta=math.inf,
+                     theta_se=math.nan, loglik=math.nan, n=n, converged=converged,
+                     iterations=int(fit.iterations[0]), warnings=(),
+                     method="Poisson log-linear GLM, Wald inference")

@@ -58,3 +58,33 @@ def find_coefficient(coefficients: tuple[Coefficient, ...], name: str) -> Coeffi
             return coefficient
     known = ", ".join(c.name for c in coefficients)
     raise AnalysisError(f"no coefficient {name!r}; the model has [{known}]")
+
+
+@dataclass(frozen=True)
+class RateRatioSummary:
+    """One model's treatment rate ratio as the report tables and the forest plot show it.
+
+    A model that could not be estimated keeps its row with `reason` saying why, so a missing
+    number is never silent.
+    """
+
+    label: str
+    n: int
+    rate_ratio: float = math.nan
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    p_value: float = math.nan
+    theta: float = math.nan
+    random_intercept_sd: float = math.nan
+    reason: str = ""
+
+    @property
+    def estimable(self) -> bool:
+        return not self.reason
+
+
+def summarise(label: str, coefficient: Coefficient, n: int, theta: float,
+              random_intercept_sd: float = math.nan) -> RateRatioSummary:
+    low, high = coefficient.rate_ratio_ci
+    return RateRatioSummary(label, n, coefficient.rate_ratio, low, high, coefficient.p_value, theta,
+                            random_intercept_sd)
