@@ -28,6 +28,7 @@ from mesems.protocol import Protocol, load_protocol
 from mesems.stats.glmm import GlmmFit, fit_nb_glmm
 from mesems.stats.likelihood import FloatArray
 from mesems.stats.negbin import NegBinFit, fit_negbin
+from mesems.stats.results import Coefficient
 from mesems.stats.snapshot import read_table
 
 TREATMENT = "treatment"
@@ -179,6 +180,20 @@ def primary_data(scans: pl.DataFrame, design: GelDesign, period: int = 1) -> Pri
     )
 
 
+DIVERGED_ESTIMATE = 15.0
+"""|log rate ratio| beyond this (a ratio beyond 3e6 or below 3e-7) means the estimate ran off to infinity."""
+
+
+def _check_finite(coefficients: tuple[Coefficient, ...], model: str) -> None:
+    """Refuse estimates that diverged: complete separation (e.g. every count zero on one treatment)
+    makes IRLS and the Laplace fit drift towards -infinity with a huge SE, which R reports silently."""
+    for c in coefficients:
+        if not (math.isfinite(c.estimate) and math.isfinite(c.se)) or abs(c.estimate) > DIVERGED_ESTIMATE:
+            raise AnalysisError(
+                f"the {model} did not converge: coefficient {c.name!r} diverges (estimate {c.estimate:.3g}, "
+                f"SE {c.se:.3g}); is every count zero in one group?")
+
+
 def fit_primary(data: PrimaryData, adjust_for_baseline: bool = True) -> NegBinFit:
     """glm.nb(total ~ treatment [+ log(baseline + 1)] + offset(log(k)))."""
     if len(set(data.treatment.tolist())) < 2:
@@ -187,6 +202,7 @@ def fit_primary(data: PrimaryData, adjust_for_baseline: bool = True) -> NegBinFi
     fit = fit_negbin(x, data.total, names, offset=np.log(data.scans.astype(float)))
     if not fit.converged:
         raise AnalysisError(f"the primary negative binomial model did not converge ({'; '.join(fit.warnings) or 'non-finite estimates'})")
+    _check_finite(fit.coefficients, "primary negative binomial model")
     return fit
 
 
@@ -228,6 +244,7 @@ def fit_crossover(data: CrossoverData) -> GlmmFit:
     fit = fit_nb_glmm(x, data.gel, data.group, (INTERCEPT, TREATMENT, PERIOD_2))
     if not fit.converged:
         raise AnalysisError(f"the crossover mixed model did not converge ({'; '.join(fit.warnings)})")
+    _check_finite(fit.coefficients, "crossover mixed model")
     return fit
 
 
