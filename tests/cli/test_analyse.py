@@ -16,7 +16,8 @@ DATA = ROOT / "tests" / "stats" / "data"
 
 def mesems(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "mesems", *args], capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run([sys.executable, "-m", "mesems", *args], capture_output=True, text=True, env=env, timeout=600,
+                          check=False)
 
 
 def test_analyse_gel_writes_the_contract_json(tmp_path: Path) -> None:

@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesems.clinical.progression import EDSS_STEPS, EdssAssessment, confirmed_progression, progression_threshold
+from mesems.clinical.progression import (
+    EDSS_STEPS,
+    EdssAssessment,
+    confirmed_progression,
+    progression_threshold,
+)
 from mesems.errors import ClinicalError
 
 steps = st.sampled_from(sorted(EDSS_STEPS))

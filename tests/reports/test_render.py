@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mesems.protocol import load_protocol
@@ -9,8 +10,6 @@ from mesems.reports.render import write_report
 from mesems.stats.sap import run_sap
 from mesems.stats.snapshot import read_snapshot
 from tests.stats.trial_tables import TrialScenario, write_trial_tables
-
-import numpy as np
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,9 @@ from mesems.stats.snapshot import read_snapshot
 
 
 def test_cdp_outcomes_by_hand(mini_trial: Path) -> None:
-    outcomes = progression_outcomes(SapContext(read_snapshot(mini_trial), load_protocol(), False)).sort("participant_id")
+    snapshot = read_snapshot(mini_trial)
+    ctx = SapContext(snapshot, load_protocol(), False)
+    outcomes = progression_outcomes(ctx, snapshot.tables["edss"]).sort("participant_id")
     rows = {r["participant_id"]: r for r in outcomes.iter_rows(named=True)}
     assert rows["A"]["progressed"] and rows["A"]["time_days"] == 84
     assert not rows["C"]["progressed"] and rows["C"]["time_days"] == 84

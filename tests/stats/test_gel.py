@@ -19,6 +19,7 @@ from tests.stats.conftest import DATA, R_RESULTS, relative
 from tests.stats.simulated import GelScenario, simulate_gel_rows, write_gel_csv
 
 HEADER = "participant_id,sequence,week,gel\n"
+DESIGN = gel_design()
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -112,7 +113,7 @@ def test_bad_input_names_the_line_and_the_reason(tmp_path: Path, header: str, bo
 def test_any_week_outside_the_mri_schedule_is_refused(week: int) -> None:
     frame = pl.DataFrame({"participant_id": ["A"], "sequence": ["MSC-placebo"], "week": [week], "gel": [1]})
     with pytest.raises(AnalysisError, match=f"week {week} is not an MRI week"):
-        validate_gel(frame, gel_design())
+        validate_gel(frame, DESIGN)
 
 
 def test_a_single_sequence_cannot_be_analysed(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 
-from mesems.reports.figures import png  # noqa: E402
-from mesems.stats.conduct import ConsortCounts  # noqa: E402
+from mesems.reports.figures import png
+from mesems.stats.conduct import ConsortCounts
 
 BOX = {"boxstyle": "square,pad=0.5", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
 

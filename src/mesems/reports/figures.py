@@ -10,14 +10,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-from mesems.stats.efficacy import VisitMean  # noqa: E402
-from mesems.stats.results import RateRatioSummary  # noqa: E402
-from mesems.stats.safety import AeBar  # noqa: E402
-from mesems.stats.survival import KaplanMeier  # noqa: E402
+from mesems.stats.efficacy import VisitMean
+from mesems.stats.results import RateRatioSummary
+from mesems.stats.safety import AeBar
+from mesems.stats.survival import KaplanMeier
 
 DPI = 110
 
@@ -84,7 +84,7 @@ def km_figure(curves: tuple[KaplanMeier, ...]) -> bytes:
         y = len(curves) - row - 0.5
         table_axes.text(-2, y, curve.label, ha="right", va="center", fontsize=8)
         for week in ticks:
-            table_axes.text(week, y, str(curve.at_risk_after(7 * week)), ha="center", va="center", fontsize=8)
+            table_axes.text(week, y, str(curve.at_risk_after(7.0 * float(week))), ha="center", va="center", fontsize=8)
     figure.tight_layout()
     return png(figure)
 

@@ -31,7 +31,7 @@ def missing_data_table(ctx: SapContext) -> ReportTable:
     """Assessments expected (follow-up reached the week) against done, per scheduled week and group."""
     follow = ctx.with_group(ctx.follow_up_end().with_columns(
         ((pl.col("end_date") - pl.col("randomisation_date")).dt.total_days() / 7).alias("weeks_followed")))
-    rows = []
+    rows: list[list[object]] = []
     sources = (("MRI (GEL)", "gel", "mri_gel"), ("EDSS", "edss", "edss"))
     for label, name, assessment in sources:
         frame = ctx.table(name)
@@ -94,7 +94,12 @@ def consort_counts(ctx: SapContext, analysed_ids: frozenset[str]) -> ConsortCoun
         reasons = tuple((str(r[0]), int(r[1])) for r in counts.iter_rows())
     infusions = ctx.table("infusions")
     disposition = ctx.table("disposition")
-    allocated, first, second, stopped, completed, analysed = [], [], [], [], [], []
+    allocated: list[int] = []
+    analysed: list[int] = []
+    first: list[int | None] = []
+    second: list[int | None] = []
+    completed: list[int | None] = []
+    stopped: list[tuple[tuple[str, int], ...]] = []
     for group in ctx.groups:
         ids = participants.filter(pl.col("group") == group)["participant_id"]
         allocated.append(ids.len())

@@ -15,9 +15,8 @@ from mesems.stats.tabulate import ReportTable, n_pct, p_value, table
 WEEK_24, WEEK_48 = 24 * 7, 48 * 7
 
 
-def progression_outcomes(ctx: SapContext) -> pl.DataFrame:
+def progression_outcomes(ctx: SapContext, edss: pl.DataFrame) -> pl.DataFrame:
     """participant_id, group, time_days, progressed for every randomised participant with a baseline EDSS."""
-    edss = ctx.table("edss")
     participants = ctx.with_group(ctx.participants).filter(pl.col("baseline_edss").is_not_null())
     days = (edss.join(participants.select("participant_id", "randomisation_date"), on="participant_id")
             .select("participant_id", (pl.col("assessment_date") - pl.col("randomisation_date")).dt.total_days()
@@ -38,9 +37,10 @@ def progression_outcomes(ctx: SapContext) -> pl.DataFrame:
 
 
 def progression_analysis(ctx: SapContext) -> tuple[ReportTable | None, tuple[KaplanMeier, ...]]:
-    if ctx.table("edss") is None:
+    edss = ctx.table("edss")
+    if edss is None:
         return None, ()
-    outcomes = progression_outcomes(ctx)
+    outcomes = progression_outcomes(ctx, edss)
     curves = []
     rows = []
     for group in ctx.groups:
@@ -49,8 +49,8 @@ def progression_analysis(ctx: SapContext) -> tuple[ReportTable | None, tuple[Kap
         curves.append(km)
         rows.append([group, km.n, n_pct(km.events, km.n), f"{100 * (1 - km.at(WEEK_24)):.1f}",
                      f"{100 * (1 - km.at(WEEK_48)):.1f}"])
-    notes = ["CDP: EDSS +1.0 from a baseline <= 5.5 or +0.5 above, sustained to a visit >= 12 weeks later; "
-             "Kaplan-Meier estimates; censored at the last EDSS assessment."]
+    notes = [("CDP: EDSS +1.0 from a baseline <= 5.5 or +0.5 above, sustained to a visit >= 12 weeks later; "
+              "Kaplan-Meier estimates; censored at the last EDSS assessment.")]
     if not ctx.blinded and len(ctx.groups) == 2:
         test = logrank_test(outcomes["time_days"].to_numpy(), outcomes["progressed"].to_numpy(),
                             (outcomes["group"] == ctx.groups[0]).to_numpy())

@@ -25,7 +25,7 @@ from mesems.stats.gel import (
     validate_gel,
 )
 from mesems.stats.glmm import fit_nb_glmm
-from mesems.stats.results import RateRatioSummary, Z_975, summarise
+from mesems.stats.results import Z_975, RateRatioSummary, summarise
 from mesems.stats.tabulate import ReportTable, p_value, ratio_ci, table
 
 
@@ -91,8 +91,8 @@ def gel_models(ctx: SapContext, scans: pl.DataFrame) -> tuple[RateRatioSummary, 
     label = "Crossover: per-scan mixed model, both periods, period effect"
     crossover = crossover_data(scans)
     try:
-        fit = fit_crossover(crossover)
-        out.append(summarise(label, fit.coefficient(TREATMENT), fit.n, fit.theta, fit.random_intercept_sd))
+        mixed = fit_crossover(crossover)
+        out.append(summarise(label, mixed.coefficient(TREATMENT), mixed.n, mixed.theta, mixed.random_intercept_sd))
     except AnalysisError as exc:
         out.append(RateRatioSummary(label, int(crossover.gel.size), reason=exc.message))
     return tuple(out)

@@ -28,7 +28,7 @@ from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
 from mesems.errors import AnalysisError
-from mesems.stats.likelihood import FloatArray
+from mesems.stats.likelihood import Array, FloatArray
 from mesems.stats.negbin import glm_nb_batch
 from mesems.stats.results import Coefficient, find_coefficient, wald_coefficients
 
@@ -74,7 +74,8 @@ class _Laplace:
         self.b = np.zeros(data.n_groups)
 
     def _sum(self, values: FloatArray) -> FloatArray:
-        return np.bincount(self.data.group, weights=values, minlength=self.data.n_groups)
+        totals: FloatArray = np.bincount(self.data.group, weights=values, minlength=self.data.n_groups).astype(float)
+        return totals
 
     def modes(self, beta: FloatArray, theta: float, sigma: float) -> tuple[FloatArray, FloatArray]:
         """Inner Newton: b_i = argmin g_i, with step halving where g_i would rise. Returns (b, eta)."""
@@ -194,7 +195,7 @@ def _newton_polish(laplace: _Laplace, phi: FloatArray, value: float) -> tuple[Fl
     return phi, value, hessian, iterations
 
 
-def fit_nb_glmm(x: FloatArray, y: FloatArray, group: NDArray[np.intp], names: tuple[str, ...],
+def fit_nb_glmm(x: FloatArray, y: Array, group: NDArray[np.intp], names: tuple[str, ...],
                 offset: FloatArray | None = None) -> GlmmFit:
     """Fit the NB2 random-intercept model: x (n, p) with its intercept column, y (n,) counts,
     group (n,) integer codes 0..G-1 of the grouping factor, offset (n,).
@@ -232,8 +233,9 @@ def fit_nb_glmm(x: FloatArray, y: FloatArray, group: NDArray[np.intp], names: tu
         warnings.append("the random-intercept SD is estimated at zero (boundary): the model reduces to glm.nb")
     if phi[p] >= LOG_THETA_BOUNDS[1] - 1e-3:
         warnings.append("theta is estimated at infinity (no overdispersion beyond the random intercept)")
+    covariance: FloatArray
     try:
-        covariance = np.linalg.inv(hessian)
+        covariance = np.linalg.inv(hessian).astype(np.float64)
         positive = bool(np.all(np.linalg.eigvalsh(hessian) > 0))
     except np.linalg.LinAlgError:
         covariance, positive = np.full_like(hessian, np.nan), False

@@ -12,18 +12,21 @@ the R source of `MASS::glm.nb` and `MASS::theta.ml`, which these functions follo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import digamma, gammaln, polygamma
 
 FloatArray = NDArray[np.float64]
+Array = NDArray[Any]
+"""Inputs: counts may come as integers; results are float64."""
 
 THETA_ML_EPS: float = float(np.finfo(float).eps ** 0.25)
 """theta.ml's default tolerance on the Newton step, `.Machine$double.eps^0.25`."""
 
 
-def nb_loglik(y: FloatArray, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
+def nb_loglik(y: Array, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
     """Log-likelihood of NB2 counts, summed over the last axis.
 
     l = sum[ lgamma(theta + y) - lgamma(theta) - lgamma(y + 1) + theta log(theta)
@@ -33,55 +36,61 @@ def nb_loglik(y: FloatArray, mu: FloatArray, theta: FloatArray | float) -> Float
     `theta` broadcasts against the leading axes: pass shape (..., 1) for one theta per data set.
     """
     th = np.asarray(theta, dtype=float)
-    return np.sum(
+    total: FloatArray = np.sum(
         gammaln(th + y) - gammaln(th) - gammaln(y + 1.0) + th * np.log(th)
         + y * np.log(mu + (y == 0)) - (th + y) * np.log(th + mu),
         axis=-1,
     )
+    return total
 
 
-def nb_deviance(y: FloatArray, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
+def nb_deviance(y: Array, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
     """NB2 deviance, summed over the last axis (R `negative.binomial(theta)$dev.resids`).
 
     D = 2 sum[ y log(max(1, y)/mu) - (y + theta) log((y + theta)/(mu + theta)) ]
     """
     th = np.asarray(theta, dtype=float)
-    return 2.0 * np.sum(y * np.log(np.maximum(1.0, y) / mu) - (y + th) * np.log((y + th) / (mu + th)), axis=-1)
+    total: FloatArray = 2.0 * np.sum(y * np.log(np.maximum(1.0, y) / mu) - (y + th) * np.log((y + th) / (mu + th)),
+                                     axis=-1)
+    return total
 
 
-def poisson_deviance(y: FloatArray, mu: FloatArray) -> FloatArray:
+def poisson_deviance(y: Array, mu: FloatArray) -> FloatArray:
     """Poisson deviance, summed over the last axis (R `poisson()$dev.resids`).
 
     D = 2 sum[ y log(y/mu) - (y - mu) ], with the y log(y/mu) term zero at y = 0.
     """
     positive = y > 0
     ratio = np.where(positive, y, 1.0) / mu
-    return 2.0 * np.sum(np.where(positive, y * np.log(ratio), 0.0) - (y - mu), axis=-1)
+    total: FloatArray = 2.0 * np.sum(np.where(positive, y * np.log(ratio), 0.0) - (y - mu), axis=-1)
+    return total
 
 
-def theta_score(y: FloatArray, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
+def theta_score(y: Array, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
     """d l / d theta, summed over the last axis (theta.ml's `score`).
 
     U(theta) = sum[ digamma(theta + y) - digamma(theta) + log(theta) + 1 - log(theta + mu)
                     - (y + theta)/(mu + theta) ]
     """
     th = np.asarray(theta, dtype=float)
-    return np.sum(
+    total: FloatArray = np.sum(
         digamma(th + y) - digamma(th) + np.log(th) + 1.0 - np.log(th + mu) - (y + th) / (mu + th), axis=-1
     )
+    return total
 
 
-def theta_information(y: FloatArray, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
+def theta_information(y: Array, mu: FloatArray, theta: FloatArray | float) -> FloatArray:
     """Observed information for theta, -d^2 l / d theta^2, summed over the last axis (theta.ml's `info`).
 
     I(theta) = sum[ -trigamma(theta + y) + trigamma(theta) - 1/theta + 2/(mu + theta)
                     - (y + theta)/(mu + theta)^2 ]
     """
     th = np.asarray(theta, dtype=float)
-    return np.sum(
+    total: FloatArray = np.sum(
         -polygamma(1, th + y) + polygamma(1, th) - 1.0 / th + 2.0 / (mu + th) - (y + th) / (mu + th) ** 2,
         axis=-1,
     )
+    return total
 
 
 def irls_weights(mu: FloatArray, theta: FloatArray | float | None) -> FloatArray:
@@ -92,10 +101,11 @@ def irls_weights(mu: FloatArray, theta: FloatArray | float | None) -> FloatArray
     """
     if theta is None:
         return mu
-    return mu / (1.0 + mu / np.asarray(theta, dtype=float))
+    weights: FloatArray = mu / (1.0 + mu / np.asarray(theta, dtype=float))
+    return weights
 
 
-def irls_step(x: FloatArray, y: FloatArray, eta: FloatArray, offset: FloatArray,
+def irls_step(x: FloatArray, y: Array, eta: FloatArray, offset: FloatArray,
               theta: FloatArray | float | None) -> FloatArray:
     """One IRLS (Fisher scoring) update of the coefficients for the log link.
 
@@ -107,7 +117,8 @@ def irls_step(x: FloatArray, y: FloatArray, eta: FloatArray, offset: FloatArray,
     w = irls_weights(mu, theta)
     z = (eta - offset) + (y - mu) / mu
     xtw = np.swapaxes(x, -1, -2) * w[..., None, :]
-    return np.linalg.solve(xtw @ x, (xtw @ z[..., None]))[..., 0]
+    beta: FloatArray = np.linalg.solve(xtw @ x, (xtw @ z[..., None]))[..., 0].astype(np.float64)
+    return beta
 
 
 def coefficient_covariance(x: FloatArray, mu: FloatArray, theta: FloatArray | float | None) -> FloatArray:
@@ -116,7 +127,8 @@ def coefficient_covariance(x: FloatArray, mu: FloatArray, theta: FloatArray | fl
     mu (..., n); returns (..., p, p)."""
     w = irls_weights(mu, theta)
     xtw = np.swapaxes(x, -1, -2) * w[..., None, :]
-    return np.linalg.inv(xtw @ x)
+    covariance: FloatArray = np.linalg.inv(xtw @ x).astype(np.float64)
+    return covariance
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class ThetaEstimate:
     truncated: NDArray[np.bool_]
 
 
-def theta_ml(y: FloatArray, mu: FloatArray, limit: int = 25, eps: float = THETA_ML_EPS) -> ThetaEstimate:
+def theta_ml(y: Array, mu: FloatArray, limit: int = 25, eps: float = THETA_ML_EPS) -> ThetaEstimate:
     """Maximum-likelihood theta for fixed mu by Newton's method, exactly as `MASS::theta.ml`.
 
     Start at theta0 = n / sum((y/mu - 1)^2); then theta <- |theta| + U(|theta|)/I(|theta|) while the

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from mesems.errors import AnalysisError
 from mesems.stats.likelihood import (
+    Array,
     FloatArray,
     coefficient_covariance,
     irls_step,
@@ -130,7 +131,7 @@ class NegBinBatch:
     theta_truncated: BoolArray
 
 
-def glm_nb_batch(x: FloatArray, y: FloatArray, offset: FloatArray | None = None,
+def glm_nb_batch(x: FloatArray, y: Array, offset: FloatArray | None = None,
                  maxit: int = GLM_MAXIT, epsilon: float = GLM_EPSILON) -> NegBinBatch:
     """R `MASS::glm.nb(y ~ X - 1 + offset(offset))` for each data set of a batch.
 
@@ -199,7 +200,7 @@ class NegBinFit:
         return find_coefficient(self.coefficients, name)
 
 
-def fit_negbin(x: FloatArray, y: FloatArray, names: tuple[str, ...],
+def fit_negbin(x: FloatArray, y: Array, names: tuple[str, ...],
                offset: FloatArray | None = None) -> NegBinFit:
     """Fit glm.nb to one data set: x (n, p) with its intercept column, y (n,) counts, offset (n,).
 
@@ -237,7 +238,7 @@ def fit_negbin(x: FloatArray, y: FloatArray, names: tuple[str, ...],
     )
 
 
-def fit_poisson(x: FloatArray, y: FloatArray, names: tuple[str, ...], offset: FloatArray | None = None) -> NegBinFit:
+def fit_poisson(x: FloatArray, y: Array, names: tuple[str, ...], offset: FloatArray | None = None) -> NegBinFit:
     """Poisson log-linear GLM (R `glm(family = poisson)`), the limit theta -> infinity of NB2: for
     counts without overdispersion, where glm.nb's theta diverges. SEs from (X' diag(mu) X)^-1."""
     x = np.asarray(x, dtype=float)

@@ -103,8 +103,8 @@ def run_sap(snapshot: Snapshot, protocol: Protocol | None = None, blinded: bool 
         rate_ratios.extend(models)
         gel_tables.insert(0, models_table(
             "gel_models", "GEL: primary, sensitivity and crossover analyses", models,
-            ("Primary: NB2 GLM of total GEL at weeks 4, 12, 24 on treatment + log(baseline GEL + 1), offset log(scans "
-             "done), as R MASS::glm.nb; Wald 95% CI and p.",
+            (("Primary: NB2 GLM of total GEL at weeks 4, 12, 24 on treatment + log(baseline GEL + 1), "
+              "offset log(scans done), as R MASS::glm.nb; Wald 95% CI and p."),
              "Mixed models: NB2 with a participant random intercept, Laplace approximation, as R glmmTMB(nbinom2).")))
     sections.append(Section("Gadolinium-enhancing lesions", tuple(gel_tables),
                             ("gel_per_visit",) + (() if blinded else ("forest",))))

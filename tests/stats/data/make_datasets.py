@@ -11,7 +11,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from tests.stats.simulated import GelScenario, simulate_gel_rows, write_gel_csv  # noqa: E402
+from tests.stats.simulated import GelScenario, simulate_gel_rows, write_gel_csv
 
 DATASETS: dict[str, GelScenario] = {
     "small": GelScenario(participants=16, placebo_mean=1.5, rate_ratio=0.7, theta=1.0, sd=0.7),

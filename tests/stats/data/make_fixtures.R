@@ -25,17 +25,16 @@ period1 <- c(4, 12, 24)
 period2 <- c(28, 36, 48)
 
 primary_data <- function(scans) {
-  ids <- sort(unique(scans$participant_id))
-  rows <- lapply(ids, function(id) {
-    s <- scans[scans$participant_id == id, ]
-    post <- s[s$week %in% period1, ]
-    base <- s$gel[s$week == 0]
-    data.frame(participant_id = id, y = sum(post$gel), k = nrow(post),
-               baseline = if (length(base)) base else NA,
-               treatment = as.integer(s$sequence[1] == "MSC-placebo"))
-  })
-  d <- do.call(rbind, rows)
-  d[d$k > 0 & !is.na(d$baseline), ]
+  post <- scans[scans$week %in% period1, ]
+  y <- tapply(post$gel, post$participant_id, sum)
+  k <- tapply(post$gel, post$participant_id, length)
+  d <- data.frame(participant_id = names(y), y = as.vector(y), k = as.vector(k))
+  base <- scans[scans$week == 0, c("participant_id", "gel")]
+  names(base)[2] <- "baseline"
+  d <- merge(d, base, by = "participant_id")  # no week-0 scan: left out
+  d <- merge(d, scans[!duplicated(scans$participant_id), c("participant_id", "sequence")], by = "participant_id")
+  d$treatment <- as.integer(d$sequence == "MSC-placebo")
+  d[d$k > 0, ]
 }
 
 crossover_data <- function(scans) {
