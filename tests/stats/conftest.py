@@ -20,6 +20,15 @@ def relative(actual: float, expected: float) -> float:
     return abs(actual - expected) / abs(expected)
 
 
+def assert_coefficients_match(fit: Any, reference: dict[str, dict[str, float]], names: dict[str, str],
+                              tolerance: float) -> None:
+    """Every Wald quantity of every coefficient within a relative `tolerance` of R's."""
+    for r_name, expected in reference.items():
+        coefficient = fit.coefficient(names[r_name])
+        for field in ("estimate", "se", "z", "p_value", "ci_low", "ci_high"):
+            assert relative(getattr(coefficient, field), expected[field]) < tolerance, (r_name, field)
+
+
 @pytest.fixture(scope="session")
 def trial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small simulated trial in the flat-table format."""

@@ -6,7 +6,6 @@ blinded snapshot does not even hold it (`Snapshot.blinded_view`), so no table ca
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
@@ -99,7 +98,3 @@ class SapContext:
 def period_bounds(protocol: Protocol) -> dict[int, tuple[int, int]]:
     """Days from randomisation at which each period starts and ends (weeks x 7)."""
     return {p.number: (7 * p.start_week, 7 * p.end_week) for p in protocol.periods}
-
-
-def days_between(start: dt.date, end: dt.date) -> int:
-    return (end - start).days

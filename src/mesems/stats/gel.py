@@ -28,7 +28,6 @@ from mesems.protocol import Protocol, load_protocol
 from mesems.stats.glmm import GlmmFit, fit_nb_glmm
 from mesems.stats.likelihood import FloatArray
 from mesems.stats.negbin import NegBinFit, fit_negbin
-from mesems.stats.results import Coefficient
 from mesems.stats.snapshot import read_table
 
 TREATMENT = "treatment"
@@ -184,10 +183,13 @@ DIVERGED_ESTIMATE = 15.0
 """|log rate ratio| beyond this (a ratio beyond 3e6 or below 3e-7) means the estimate ran off to infinity."""
 
 
-def _check_finite(coefficients: tuple[Coefficient, ...], model: str) -> None:
-    """Refuse estimates that diverged: complete separation (e.g. every count zero on one treatment)
-    makes IRLS and the Laplace fit drift towards -infinity with a huge SE, which R reports silently."""
-    for c in coefficients:
+def _check_converged(fit: NegBinFit | GlmmFit, model: str) -> None:
+    """Refuse a fit that did not converge, or whose estimates diverged: complete separation (e.g.
+    every count zero on one treatment) makes IRLS and the Laplace fit drift towards -infinity with
+    a huge SE, which R reports silently."""
+    if not fit.converged:
+        raise AnalysisError(f"the {model} did not converge ({'; '.join(fit.warnings) or 'non-finite estimates'})")
+    for c in fit.coefficients:
         if not (math.isfinite(c.estimate) and math.isfinite(c.se)) or abs(c.estimate) > DIVERGED_ESTIMATE:
             raise AnalysisError(
                 f"the {model} did not converge: coefficient {c.name!r} diverges (estimate {c.estimate:.3g}, "
@@ -200,9 +202,7 @@ def fit_primary(data: PrimaryData, adjust_for_baseline: bool = True) -> NegBinFi
         raise AnalysisError("the primary model needs participants of both sequences; the data have one")
     x, names = data.design(adjust_for_baseline)
     fit = fit_negbin(x, data.total, names, offset=np.log(data.scans.astype(float)))
-    if not fit.converged:
-        raise AnalysisError(f"the primary negative binomial model did not converge ({'; '.join(fit.warnings) or 'non-finite estimates'})")
-    _check_finite(fit.coefficients, "primary negative binomial model")
+    _check_converged(fit, "primary negative binomial model")
     return fit
 
 
@@ -242,9 +242,7 @@ def fit_crossover(data: CrossoverData) -> GlmmFit:
         raise AnalysisError("no scans after a period baseline: the crossover model has no data")
     x = np.column_stack([np.ones(data.gel.size), data.treatment.astype(float), (data.period == 2).astype(float)])
     fit = fit_nb_glmm(x, data.gel, data.group, (INTERCEPT, TREATMENT, PERIOD_2))
-    if not fit.converged:
-        raise AnalysisError(f"the crossover mixed model did not converge ({'; '.join(fit.warnings)})")
-    _check_finite(fit.coefficients, "crossover mixed model")
+    _check_converged(fit, "crossover mixed model")
     return fit
 
 
