@@ -1,15 +1,31 @@
 # Reference results for mesems' GEL models, computed with R's MASS::glm.nb and glmmTMB.
 #
 # Run from the repository root:  Rscript tests/stats/data/make_fixtures.R
-# (Debian: apt-get install -y r-base-core r-cran-mass r-cran-glmmtmb r-cran-jsonlite)
+# (Debian: apt-get install -y r-base-core r-cran-mass r-cran-glmmtmb)
 # It reads every tests/stats/data/gel_*.csv (made by make_datasets.py), builds the two data sets
 # of the `mesems analyse gel` contract (DESIGN.md) itself, and writes r_results.json beside them.
 # Usage with other files:  Rscript make_fixtures.R OUT.json FILE.csv...   (the benchmark uses this)
 suppressPackageStartupMessages({
   library(MASS)
   library(glmmTMB)
-  library(jsonlite)
 })
+
+# JSON by hand (no jsonlite needed): numbers with 17 significant digits, NA/Inf as null.
+to_json <- function(x, indent = "") {
+  inner <- paste0(indent, "  ")
+  if (is.list(x) && !is.null(names(x))) {
+    items <- vapply(names(x), function(n) paste0(inner, "\"", n, "\": ", to_json(x[[n]], inner)), "")
+    return(paste0("{\n", paste(items, collapse = ",\n"), "\n", indent, "}"))
+  }
+  if (is.list(x) || length(x) != 1) {
+    items <- vapply(as.list(x), function(v) paste0(inner, to_json(v, inner)), "")
+    return(paste0("[\n", paste(items, collapse = ",\n"), "\n", indent, "]"))
+  }
+  if (is.character(x)) return(paste0("\"", gsub("\"", "\\\\\"", x), "\""))
+  if (is.logical(x)) return(if (isTRUE(x)) "true" else "false")
+  if (!is.finite(x)) return("null")
+  sprintf("%.17g", x)
+}
 
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) >= 2) {
@@ -91,6 +107,5 @@ for (f in files) {
 
 meta <- list(R = R.version.string, MASS = as.character(packageVersion("MASS")),
              glmmTMB = as.character(packageVersion("glmmTMB")))
-write_json(list(meta = meta, results = results, timings = timings), out_file, auto_unbox = TRUE,
-           digits = NA, pretty = TRUE)
+writeLines(to_json(list(meta = meta, results = results, timings = timings)), out_file)
 cat("wrote", out_file, "\n")
