@@ -42,8 +42,26 @@ class VisitMean:
 
 
 def gel_scans(ctx: SapContext) -> pl.DataFrame:
-    """The snapshot's GEL scans of randomised participants, validated, with period (and treatment when unblinded)."""
+    """The snapshot's GEL scans, validated, with period, group (and treatment when unblinded).
+
+    A scan of someone not in participants.csv, or whose sequence differs from the participant's,
+    is an error: dropping or re-labelling it would change the numbers silently.
+    """
     scans = validate_gel(ctx.snapshot.tables["gel"], ctx.design)
+    known = ctx.participants.select("participant_id", *([] if ctx.blinded else [pl.col("sequence").alias("allocated")]))
+    checked = scans.with_row_index("row").join(known, on="participant_id", how="left", maintain_order="left")
+    orphan = checked.filter(~pl.col("participant_id").is_in(known["participant_id"].implode()))
+    if orphan.height:
+        row = orphan.row(0, named=True)
+        raise AnalysisError(f"gel.csv line {row['row'] + 2}: participant {row['participant_id']} is not in "
+                            "participants.csv", field="participant_id")
+    if not ctx.blinded:
+        differ = checked.filter(pl.col("sequence") != pl.col("allocated"))
+        if differ.height:
+            row = differ.row(0, named=True)
+            raise AnalysisError(f"gel.csv line {row['row'] + 2}: sequence {row['sequence']} of participant "
+                                f"{row['participant_id']} differs from participants.csv ({row['allocated']})",
+                                field="sequence")
     return ctx.with_group(scans)
 
 
