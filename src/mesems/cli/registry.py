@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import analyse
+from mesems.cli import analyse, demo
 
 
 def register_commands(app: typer.Typer) -> None:
-    """Areas add their command groups here, one line each."""
+    app.command("demo")(demo.demo)
     app.add_typer(analyse.app, name="analyse")
