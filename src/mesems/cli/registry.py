@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo
+from mesems.cli import analyse, demo
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(analyse.app, name="analyse")
