@@ -245,7 +245,7 @@ def _adverse_events(base: pl.DataFrame, rng: np.random.Generator) -> pl.DataFram
 
 
 def _disposition(base: pl.DataFrame, visits: pl.DataFrame) -> pl.DataFrame:
-    last = visits.filter(pl.col("status") == "done").group_by("participant_id").agg(
+    last = visits.filter(pl.col("status") == "done").group_by("participant_id", maintain_order=True).agg(
         last_visit_week=pl.col("week").max(), end_date=pl.col("actual_date").max()
     )
     return base.select("participant_id", "withdrawn_after").join(last, on="participant_id").select(

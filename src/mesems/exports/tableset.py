@@ -98,7 +98,7 @@ def read_tables(directory: Path, protocol: Protocol) -> TrialTables:
         path = directory / f"{name}.csv"
         if path.exists():
             try:
-                frames[name] = pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+                frames[name] = pl.read_csv(path, infer_schema=False)
             except (pl.exceptions.ComputeError, OSError, UnicodeDecodeError) as exc:
                 raise ExportError(f"cannot read {path}: {str(exc).splitlines()[0]}", field="input") from None
     if not frames:
@@ -165,7 +165,7 @@ def _typed(spec: TableSpec, frame: pl.DataFrame, *, blinded: bool) -> tuple[pl.D
     typed = frame.select([*out, "_row"])
     for column in expected:
         if column.required:
-            rows = typed.filter(pl.col(column.name).is_null())["_row"].to_list()
+            rows = frame.filter(_raw(column.name).is_null())["_row"].to_list()
             problems += [f"{spec.name}.{column.name} row {r}: a value is required" for r in rows[:MAX_PROBLEMS_PER_COLUMN]]
     duplicated = typed.filter(typed.select(spec.key).is_duplicated())
     problems += [
@@ -175,13 +175,18 @@ def _typed(spec: TableSpec, frame: pl.DataFrame, *, blinded: bool) -> tuple[pl.D
     return typed.drop("_row"), problems
 
 
+def _raw(name: str) -> pl.Expr:
+    """A column as stripped text, an empty cell as missing."""
+    raw = pl.col(name).cast(pl.String).str.strip_chars()
+    return pl.when(raw == "").then(None).otherwise(raw)
+
+
 def _convert(frame: pl.DataFrame, column: Column) -> tuple[pl.Expr, list[tuple[int, str]]]:
     target = POLARS_TYPES[column.dtype]
     source = frame[column.name]
     if source.dtype == target:
         return pl.col(column.name), []
-    raw = pl.col(column.name).cast(pl.String).str.strip_chars()
-    raw = pl.when(raw == "").then(None).otherwise(raw)
+    raw = _raw(column.name)
     if column.dtype == "bool":
         converted = raw.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
     elif column.dtype == "date":

@@ -52,11 +52,11 @@ def _actual_arm(context: SdtmContext) -> pl.DataFrame:
 
 def dm(context: SdtmContext) -> pl.DataFrame:
     tables, protocol = context.tables, context.protocol
-    infusions = tables.frame("infusions").group_by("participant_id").agg(
+    infusions = tables.frame("infusions").group_by("participant_id", maintain_order=True).agg(
         _first=pl.col("infusion_date").min(), _last=pl.col("infusion_date").max()
     )
-    last_visit = tables.frame("visits").filter(pl.col("status") == "done").group_by("participant_id").agg(_lastvisit=pl.col("actual_date").max())
-    deaths = tables.frame("adverse_events").filter(pl.col("outcome") == "fatal").group_by("participant_id").agg(
+    last_visit = tables.frame("visits").filter(pl.col("status") == "done").group_by("participant_id", maintain_order=True).agg(_lastvisit=pl.col("actual_date").max())
+    deaths = tables.frame("adverse_events").filter(pl.col("outcome") == "fatal").group_by("participant_id", maintain_order=True).agg(
         _death=pl.coalesce("stop_date", "start_date").min()
     )
     countries = {site.id: _alpha3(site.country) for site in protocol.sites}
