@@ -23,7 +23,7 @@ from mesems.exports.sdtm.specs import DOMAINS
 from mesems.exports.sdtm.terms import TERMS
 
 NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
-ISO_DATE = r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)?)?$"
+ISO_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?)?)?$"
 MAX_LABEL = 40
 MAX_VALUE_BYTES = 200
 OPEN_LISTS = {"COUNTRY", "ARMCD"}
