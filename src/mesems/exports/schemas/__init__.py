@@ -23,16 +23,21 @@ def schema(relative: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(schema_path(relative)), parser))
 
 
-def schema_problems(document: Path, relative: str, *, limit: int = 200) -> list[str]:
-    """Every schema error of a file as 'line N: message' (the first `limit` of them)."""
+def parse_checked(document: Path, relative: str, *, limit: int = 200) -> tuple[etree._ElementTree | None, list[str]]:
+    """The parsed document and every schema error of it as 'line N: message' (the first `limit`)."""
     parser = etree.XMLParser(no_network=True, resolve_entities=False, huge_tree=True)
     try:
         tree = etree.parse(str(document), parser)
     except etree.XMLSyntaxError as exc:
-        return [f"line {exc.lineno}: not well-formed XML: {exc.msg}"]
+        return None, [f"line {exc.lineno}: not well-formed XML: {exc.msg}"]
     except OSError as exc:
-        return [f"cannot read {document}: {exc}"]
+        return None, [f"cannot read {document}: {exc}"]
     checker = schema(relative)
     if checker.validate(tree):
-        return []
-    return [f"line {e.line}: {e.message}" for e in list(checker.error_log)[:limit]]
+        return tree, []
+    return tree, [f"line {e.line}: {e.message}" for e in list(checker.error_log)[:limit]]
+
+
+def schema_problems(document: Path, relative: str, *, limit: int = 200) -> list[str]:
+    """Every schema error of a file as 'line N: message' (the first `limit` of them)."""
+    return parse_checked(document, relative, limit=limit)[1]

@@ -51,7 +51,8 @@ def _data_type(variable: Variable, column: pl.Series) -> tuple[str, int, int | N
     whole = values.len() == 0 or bool((values == values.round(0)).all())
     if whole and (variable.name.endswith(INTEGER_SUFFIXES) or variable.name == "AGE"):
         return "integer", max(1, len(str(int(values.abs().max() or 0)))), None
-    decimals = max((len(f"{v:.10g}".partition(".")[2]) for v in values.to_list()), default=0)
+    fractions = values.round(10).cast(pl.String).str.split(".").list.get(1, null_on_oob=True).str.strip_chars_end("0")
+    decimals = int(fractions.str.len_chars().max() or 0)
     return "float", max(1, len(f"{float(values.abs().max() or 0):.{decimals}f}")), decimals
 
 

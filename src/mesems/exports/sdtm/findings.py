@@ -67,7 +67,11 @@ def _text(value: pl.Expr, decimals: int | None) -> pl.Expr:
         return value.cast(pl.Int64).cast(pl.String)
     if decimals == 0:
         return value.round(0).cast(pl.Int64).cast(pl.String)
-    return value.round(decimals).map_elements(lambda v: f"{v:.{decimals}f}", return_dtype=pl.String)
+    scale = 10**decimals
+    scaled = (value.abs() * scale).round(0).cast(pl.Int64)
+    sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    fraction = (scaled % scale).cast(pl.String).str.zfill(decimals)
+    return pl.concat_str([sign, (scaled // scale).cast(pl.String), pl.lit("."), fraction])
 
 
 def _long(frame: pl.DataFrame, tests: tuple[Test, ...], domain: str, terms: str) -> pl.DataFrame:
