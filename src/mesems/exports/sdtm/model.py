@@ -6,6 +6,7 @@ the Multiple Sclerosis therapeutic-area user guide v1.0 is written against (TAUG
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,16 +49,17 @@ class Domain:
         raise KeyError(name)
 
 
-def req(name: str, label: str, role: str, *, num: bool = False, terms: str | None = None, origin: str = "CRF") -> Variable:
-    return Variable(name, label, "Num" if num else "Char", "Req", role, terms, origin)
+def _core(core: Core) -> Callable[..., Variable]:
+    def make(name: str, label: str, role: str, *, num: bool = False, terms: str | None = None, origin: str = "CRF") -> Variable:
+        return Variable(name, label, "Num" if num else "Char", core, role, terms, origin)
+
+    make.__doc__ = f"A {core} variable (SDTMIG core status)."
+    return make
 
 
-def exp(name: str, label: str, role: str, *, num: bool = False, terms: str | None = None, origin: str = "CRF") -> Variable:
-    return Variable(name, label, "Num" if num else "Char", "Exp", role, terms, origin)
-
-
-def perm(name: str, label: str, role: str, *, num: bool = False, terms: str | None = None, origin: str = "CRF") -> Variable:
-    return Variable(name, label, "Num" if num else "Char", "Perm", role, terms, origin)
+req = _core("Req")
+exp = _core("Exp")
+perm = _core("Perm")
 
 
 def identifiers(domain: str) -> tuple[Variable, ...]:
