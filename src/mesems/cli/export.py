@@ -56,7 +56,7 @@ def _steps(total: int) -> Iterator[Callable[[str], None]]:
 def _report(problems: InputProblems) -> typer.Exit:
     for problem in problems.problems:
         typer.echo(f"error: {problem}", err=True)
-    typer.echo(f"error: {problems.message.split(':')[0]}: {len(problems.problems)} problem(s); nothing was written", err=True)
+    typer.echo(f"error: {problems.what}: {len(problems.problems)} problem(s); nothing was written", err=True)
     return typer.Exit(2)
 
 

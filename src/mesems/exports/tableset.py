@@ -39,6 +39,7 @@ class InputProblems(ExportError):
     def __init__(self, what: str, problems: list[str]) -> None:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         super().__init__(f"{what}: {len(problems)} problem(s): {shown}")
+        self.what = what
         self.problems = problems
 
 

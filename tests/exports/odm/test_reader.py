@@ -84,3 +84,14 @@ def test_contract_rules_apply_after_the_odm_checks(odm_file: Path, tmp_path: Pat
 def test_a_missing_file_is_reported(tmp_path: Path, protocol: Protocol) -> None:
     with pytest.raises(InputProblems, match="is not a file"):
         read_odm(tmp_path / "none.xml", protocol)
+
+
+def test_a_blinded_file_imports_as_blinded_tables(tables: TrialTables, protocol: Protocol, tmp_path: Path) -> None:
+    from mesems.exports.tableset import blind
+
+    out = tmp_path / "blinded.xml"
+    write_odm(blind(tables), out, protocol, created=CREATED)
+    back = read_odm(out, protocol)
+    assert back.blinded and "sequence" not in back.frame("participants").columns
+    for name in TABLES:
+        assert back.frame(name).equals(blind(tables).frame(name).sort(TABLES[name].key)), name
