@@ -15,7 +15,7 @@ import polars as pl
 
 from mesems.exports.codelists import EDSS_STEPS
 from mesems.exports.tables import TABLES
-from mesems.exports.tableset import POLARS_TYPES, TrialTables, text_of
+from mesems.exports.tableset import POLARS_TYPES, TrialTables, record_keys, text_of
 from mesems.protocol import Protocol
 
 AE_TERMS = [
@@ -361,13 +361,11 @@ def _screening(protocol: Protocol, base: pl.DataFrame, rng: np.random.Generator)
 
 def _audit(frames: dict[str, pl.DataFrame], base: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """A 'created' record per row of each participant's forms, and an 'updated' one for some EDSS rows."""
-    from mesems.exports.tableset import record_keys
-
     sites = base.select("participant_id", "site_id", "randomisation_date")
     parts = []
     for name in ("participants", "visits", "edss", "adverse_events", "relapses", "infusions", "disposition"):
         spec = TABLES[name]
-        frame = _conform(name, frames[name]) if name != "participants" else _conform(name, frames[name])
+        frame = _conform(name, frames[name])
         keyed = frame.select("participant_id", record_key=record_keys(spec)).join(sites, on="participant_id")
         parts.append(keyed.with_columns(table_name=pl.lit(name), action=pl.lit("created"), reason=pl.lit(None, dtype=pl.String)))
     created = pl.concat(parts)
