@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo, power, simulate
+from mesems.cli import analyse, demo, export, power, simulate
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(analyse.app, name="analyse")
+    app.add_typer(export.app, name="export")
     app.command("simulate")(simulate.simulate)
     app.add_typer(power.app, name="power")
     app.command("samplesize")(power.samplesize)
