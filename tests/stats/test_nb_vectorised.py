@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from mesems.stats.nb_vectorised import THETA_MAX, fit_nb_batch
+from mesems.stats.negbin import fit_negbin
 from mesems.stats.power import PowerDesign, simulate_first_period
 
 
@@ -35,6 +36,12 @@ def glm_nb_reference(y: np.ndarray, X: np.ndarray, offset: np.ndarray) -> tuple[
 
 def _relative(a: np.ndarray | float, b: np.ndarray | float) -> float:
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)) / np.maximum(np.abs(np.asarray(b)), 1e-8)))
+
+
+def _scaled(a: np.ndarray | float, b: np.ndarray | float) -> float:
+    """Difference relative to max(|b|, 1): relative for estimates of size 1 or more, absolute
+    below, where a relative error of a coefficient near 0 says nothing."""
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b)) / np.maximum(np.abs(np.asarray(b)), 1.0)))
 
 
 @pytest.mark.parametrize("design", [
@@ -60,6 +67,31 @@ def test_every_trial_equals_the_single_trial_fit(design: PowerDesign) -> None:
         assert _relative(fit.coef[t], beta) < 1e-6, t
         assert _relative(fit.theta[t], theta) < 1e-6, t
         assert _relative(fit.se[t], se) < 1e-6, t
+
+
+@pytest.mark.parametrize("design", [
+    PowerDesign(n=144, rate_ratio=0.7, placebo_mean=1.0, theta=0.5),
+    PowerDesign(n=60, rate_ratio=1.0, placebo_mean=2.0, theta=1.5, dropout=0.3),
+])
+def test_every_trial_equals_the_analysis_single_trial_glm_nb(design: PowerDesign) -> None:
+    """The engine against `mesems.stats.negbin.fit_negbin`, the analysis's glm.nb (equal to R)."""
+    trials = simulate_first_period(design, 200, np.random.default_rng(13))
+    fit = trials.fit()
+    X = trials.design_matrix()
+    compared = 0
+    for t in range(200):
+        keep = trials.scans[t] > 0
+        one = fit_negbin(X[t, keep], trials.y[t, keep], ("(Intercept)", "arm", "log(b+1)"),
+                         offset=np.log(trials.scans[t, keep].astype(float)))
+        if not one.converged or one.warnings:
+            continue  # theta diverging (Poisson-like data): glm.nb itself stops with a warning
+        compared += 1
+        # fit_negbin stops where glm.nb does (|dL|/d1 + |d theta| < 1e-8), about 1e-7 from the
+        # optimum; hence differences scaled by max(|estimate|, 1) for the coefficients
+        assert _scaled(fit.coef[t], [c.estimate for c in one.coefficients]) < 1e-6, t
+        assert _relative(fit.se[t], [c.se for c in one.coefficients]) < 1e-6, t
+        assert _relative(fit.theta[t], one.theta) < 1e-6, t
+    assert compared >= 190
 
 
 @settings(max_examples=25, deadline=None)
