@@ -32,6 +32,14 @@ def test_every_table_is_written_with_exactly_its_columns(trial, tmp_path: Path) 
         assert len(keys) == len(set(keys)), f"{name}: duplicate key"
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_keys_are_unique_in_every_table_whatever_the_seed(seed: int) -> None:
+    trial = simulate_trial(build_scenario({"participants": 60}), np.random.default_rng(100 + seed))
+    for name, spec in TABLES.items():
+        keys = [tuple(row[k] for k in spec.key) for row in trial.rows(name)]
+        assert len(keys) == len(set(keys)), name
+
+
 def test_gel_is_the_analyse_gel_input(trial) -> None:
     rows = trial.rows("gel")
     assert {r["week"] for r in rows} == {0, 4, 12, 24, 28, 36, 48}

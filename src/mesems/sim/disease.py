@@ -25,6 +25,7 @@ from mesems.sim.scenario import Scenario
 DAYS_PER_WEEK = 7
 DAYS_PER_YEAR = 365.25
 GRID_WEEKS = 4
+SAME_RELAPSE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,16 @@ def simulate_disease(participant: Participant, protocol: Protocol, scenario: Sce
                 residual=0.5 if rng.random() < scenario.edss.relapse_residual_share else 0.0,
                 hospitalised=bool(rng.random() < r.hospitalised_share),
             ))
+    relapses.sort(key=lambda x: x.day)
+    distinct: list[Relapse] = []
+    for relapse in relapses:  # a worsening within 30 days of a relapse's onset is the same relapse
+        if not distinct or relapse.day - distinct[-1].day >= SAME_RELAPSE_DAYS:
+            distinct.append(relapse)
     per_year = scenario.edss.progression_per_year[c.ms_course]
     progression = rng.exponential(DAYS_PER_YEAR / per_year) if per_year > 0 else np.inf
     return DiseaseCourse(
         gel_mean={week: rate(week) for week in mri_weeks},
-        relapses=sorted(relapses, key=lambda x: x.day),
+        relapses=distinct,
         progression_day=int(progression) if progression <= end_week * DAYS_PER_WEEK else None,
         baseline_edss=c.edss,
         t2_volume_ml=float(rng.lognormal(np.log(8.0), 0.6)),

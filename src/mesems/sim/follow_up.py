@@ -147,15 +147,18 @@ def follow_up(participant: Participant, protocol: Protocol, scenario: Scenario, 
     relapses = [r for r in course.relapses if r.day <= record_until]
     for number, relapse in enumerate(relapses, start=1):
         seen = relapse.day + int(rng.integers(2, 11))
+        while seen in {day for day, _ in edss_history}:  # one EDSS a day: the visit moves to the next
+            seen += 1
         period = 1 if relapse.day < second_day else 2
-        before = [value for day, value in edss_history if day <= relapse.day] or [c.edss]
+        last_before = max(((day, value) for day, value in edss_history if day <= relapse.day), default=(0, c.edss))[1]
         confirmed = False
         if seen <= record_until:
             value = draw_edss(course, seen, scenario, rng)
-            confirmed = value >= before[-1] + 0.5
+            confirmed = value >= last_before + 0.5
             record.add("visits", {"participant_id": pid, "visit_id": f"U{number:02d}", "week": None, "period": period,
                                   "planned_date": None, "actual_date": date(seen), "status": "done", "out_of_window": False})
             record.add("edss", {"participant_id": pid, "week": None, "assessment_date": date(seen), "edss": value})
+            edss_history.append((seen, value))
         record.add("relapses", {"participant_id": pid, "onset_date": date(relapse.day), "period": period, "confirmed": confirmed})
 
     events = simulate_adverse_events(record_until, _spans(protocol, participant.sequence, second_day), infusions,

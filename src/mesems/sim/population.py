@@ -28,6 +28,7 @@ from mesems.sim.scenario import Course, Scenario
 K = TypeVar("K", bound=str)
 EDSS_STEPS = np.array([0.0, *np.arange(1.0, 10.01, 0.5)])
 """Valid EDSS values: 0, 1.0, 1.5, ..., 9.5, 10 (PROTOCOL.md: no 0.5)."""
+DAYS_PER_MONTH = 365.25 / 12
 BRANCH = {"RR": ("INC-1a", "EXC-1"), "SP": ("INC-1b", "EXC-2"), "PP": ("INC-1c", "EXC-3")}
 """Inclusion branch of each course and the exclusion that mirrors it (exclusions 1-3)."""
 
@@ -123,7 +124,7 @@ def relapse_multiplier(frailty: float, flare: float, scenario: Scenario) -> floa
 
 def _draw_candidate(index: int, course: Course, scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> Candidate:
     c, s, g = scenario.candidates, scenario.screening, scenario.gel
-    days = (scenario.start_date.replace(day=1) + dt.timedelta(days=31 * scenario.recruitment_months) - scenario.start_date).days
+    days = round(scenario.recruitment_months * DAYS_PER_MONTH)
     screened = scenario.start_date + dt.timedelta(days=int(rng.integers(0, max(days, 1))))
     planned = screened + dt.timedelta(days=int(rng.integers(c.harvest_days[0], c.harvest_days[1] + 1)))
     try:

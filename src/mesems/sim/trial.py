@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from mesems.sim.scenario import Scenario, build_scenario
 
 @dataclass(frozen=True)
 class SimulatedTrial:
-    """Rows of every table of the flat contract, plus the scenario and seed that made them."""
+    """Rows of every table of the flat contract, the scenario that made them, and the enrolment
+    (the simulator's hidden truth about each candidate, e.g. their frailty)."""
 
     tables: dict[str, list[Row]]
     scenario: Scenario
@@ -68,7 +69,7 @@ def simulate_trial(
     for number, row in enumerate(sorted(tables["deviations"], key=lambda r: (r["found_date"], r["participant_id"])), 1):
         row["deviation_id"] = f"DEV-{number:04d}"
     tables["deviations"].sort(key=lambda r: r["deviation_id"])
-    return SimulatedTrial(tables=tables, scenario=scenario, enrolment=replace(enrolment))
+    return SimulatedTrial(tables=tables, scenario=scenario, enrolment=enrolment)
 
 
 def _cell(value: Any) -> str:
