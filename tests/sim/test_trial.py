@@ -73,6 +73,23 @@ def test_infusions_follow_the_sequence_and_aes_their_period(trial) -> None:
     assert any(ae["infusion_reaction"] for ae in trial.rows("adverse_events"))
 
 
+def test_other_forms_are_filled_and_the_dosing_weight_is_the_participants(trial) -> None:
+    weight = {p["participant_id"]: p["weight_kg"] for p in trial.rows("participants")}
+    infused = {(r["participant_id"], r["infusion_date"]) for r in trial.rows("infusions")}
+    vitals = trial.rows("vital_signs")
+    assert vitals and all(v["weight_kg"] == weight[v["participant_id"]] for v in vitals
+                          if (v["participant_id"], v["assessment_date"]) in infused)
+    assert {r["week"] for r in trial.rows("labs")} == {0, 24, 48}
+    assert all(r["egfr"] >= 60 for r in trial.rows("labs"))
+    medications = trial.rows("concomitant_medications")
+    assert any(m["drug_class"] == "corticosteroid" for m in medications)
+    randomised = {p["participant_id"]: p["randomisation_date"] for p in trial.rows("participants")}
+    for m in medications:  # exclusions 5 and 6: the failed therapy stopped before its washout
+        if m["indication"] == "multiple sclerosis":
+            assert (randomised[m["participant_id"]] - m["stop_date"]).days > 30
+    assert trial.rows("medical_history") and trial.rows("audit_trail") == []
+
+
 def test_screening_log_feeds_consort(trial) -> None:
     log = trial.rows("screening")
     randomised = [r for r in log if r["participant_id"]]
@@ -95,6 +112,8 @@ def test_a_data_cutoff_shows_a_trial_in_progress() -> None:
     assert statuses["ongoing"] > 0 and statuses["completed"] > 0
     assert any(v["status"] == "upcoming" and v["actual_date"] is None for v in trial.rows("visits"))
     for table, column in (("visits", "actual_date"), ("adverse_events", "start_date"), ("edss", "assessment_date"),
-                          ("mri", "scan_date"), ("relapses", "onset_date")):
+                          ("mri", "scan_date"), ("relapses", "onset_date"), ("vital_signs", "assessment_date"),
+                          ("labs", "sample_date"), ("concomitant_medications", "start_date"),
+                          ("concomitant_medications", "stop_date")):
         assert all(r[column] is None or r[column] <= cutoff for r in trial.rows(table)), table
     assert all(r["stop_date"] is None or r["stop_date"] <= cutoff for r in trial.rows("adverse_events"))

@@ -1,6 +1,7 @@
 """One participant's 48 weeks as the trial records them: visits with their dates and windows,
-missed visits and scans, infusions, MRI, EDSS, relapses with unscheduled visits, adverse
-events, dropout, protocol deviations, and how participation ended.
+missed visits and scans, infusions, MRI, EDSS, relapses with unscheduled visits, vital signs,
+laboratory values, medications, medical history, adverse events, dropout, protocol deviations,
+and how participation ended.
 
 With a data cut-off the record stops that day: later visits are `upcoming`, open events have
 no stop date and the participant is `ongoing`.
@@ -26,6 +27,7 @@ from mesems.sim.disease import (
     simulate_disease,
 )
 from mesems.sim.population import Participant
+from mesems.sim.records import labs, medical_history, medication_row, medications, vital_signs
 from mesems.sim.safety import Infusion, outcome, simulate_adverse_events
 from mesems.sim.scenario import Scenario
 
@@ -137,6 +139,11 @@ def follow_up(participant: Participant, protocol: Protocol, scenario: Scenario, 
             baseline_gel = gel if v.visit.week == 0 else baseline_gel
             record.add("gel", {"participant_id": pid, "sequence": participant.sequence, "week": v.visit.week, "gel": gel})
             record.add("mri", _mri_row(pid, v, gel, course, scenario, rng, date(v.day)))
+        if "vitals" in v.visit.assessments:
+            record.add("vital_signs", {"participant_id": pid, "week": v.visit.week, "assessment_date": date(v.day),
+                                       **vital_signs(rng, c.weight_kg, "infusion" in v.visit.assessments)})
+        if "labs" in v.visit.assessments:
+            record.add("labs", {"participant_id": pid, "week": v.visit.week, "sample_date": date(v.day), **labs(rng, c.sex)})
         if "edss" in v.visit.assessments:
             value = draw_edss(course, v.day, scenario, rng)
             edss_history.append((v.day, value))
@@ -160,6 +167,12 @@ def follow_up(participant: Participant, protocol: Protocol, scenario: Scenario, 
             record.add("edss", {"participant_id": pid, "week": None, "assessment_date": date(seen), "edss": value})
             edss_history.append((seen, value))
         record.add("relapses", {"participant_id": pid, "onset_date": date(relapse.day), "period": period, "confirmed": confirmed})
+
+    taken = [m for m in medications(rng, [r.day for r in relapses]) if m.start_day <= record_until]
+    for number, medication in enumerate(sorted(taken, key=lambda m: m.start_day), start=1):
+        record.add("concomitant_medications", medication_row(pid, number, medication, start, cutoff_day))
+    for row in medical_history(rng, pid, c.screened_date):
+        record.add("medical_history", row)
 
     events = simulate_adverse_events(record_until, _spans(protocol, participant.sequence, second_day), infusions,
                                      relapses, scenario, rng)
