@@ -17,6 +17,7 @@ from mesems.errors import MesemsError
 from mesems.web.apps.accounts.api import router as accounts_router
 from mesems.web.apps.accounts.services import user_for_token
 from mesems.web.apps.trials.api import router as trials_router
+from mesems.web.apps.visits.api import router as visits_router
 
 
 class TokenAuth(HttpBearer):
@@ -76,3 +77,4 @@ def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", trials_router)
+api.add_router("/", visits_router)

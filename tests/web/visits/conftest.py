@@ -1,0 +1,60 @@
+"""Randomised participants with a schedule, and API clients for the form tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.web.conftest import PASSWORD
+
+
+@pytest.fixture
+def randomised(make_participant: Any) -> Callable[..., Any]:
+    """A randomised participant whose week 0 was `weeks_ago` weeks before today (UTC)."""
+    from mesems.web.apps.trials.models import Participant
+    from mesems.web.apps.visits.services import start_schedule
+
+    def make(code: str, site: str = "SE-KAR", weeks_ago: int = 5, course: str = "RR") -> Any:
+        participant = make_participant(code, site, course)
+        participant.status = Participant.Status.RANDOMISED
+        participant.save()
+        start_schedule(participant, dt.date.today() - dt.timedelta(weeks=weeks_ago))
+        return participant
+
+    return make
+
+
+class Api:
+    """A Django test client holding a bearer token: the API as a program would call it."""
+
+    def __init__(self, username: str) -> None:
+        self.client = Client()
+        answer = self.client.post("/api/auth/token", data={"username": username, "password": PASSWORD}, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {answer.json()['token']}"}
+
+    def get(self, path: str) -> Any:
+        return self.client.get(f"/api{path}", **self.headers)
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self.client.post(f"/api{path}", data=body or {}, content_type="application/json", **self.headers)
+
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.put(f"/api{path}", data=body, content_type="application/json", **self.headers)
+
+
+@pytest.fixture
+def api(make_user: Any) -> Callable[..., Api]:
+    def make(role: Any, site: str | None = "SE-KAR", username: str | None = None) -> Api:
+        user = make_user(role, site, username)
+        return Api(user.username)
+
+    return make
+
+
+def days_ago(n: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
