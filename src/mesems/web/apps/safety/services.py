@@ -17,6 +17,10 @@ class SaeClock:
     status: ClockStatus
 
     @property
+    def days_overdue(self) -> int:
+        return max(0, -self.status.days_left)
+
+    @property
     def overdue(self) -> bool:
         return self.status.state == ClockState.OVERDUE
 
