@@ -12,6 +12,12 @@ from django.test import Client
 from tests.web.conftest import PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is tested with the accounts; here a password is only a way in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def randomised(make_participant: Any) -> Callable[..., Any]:
     """A randomised participant whose week 0 was `weeks_ago` weeks before today (UTC)."""
@@ -58,3 +64,13 @@ def api(make_user: Any) -> Callable[..., Api]:
 
 def days_ago(n: int) -> str:
     return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+def week0(participant: Any) -> dt.date:
+    return participant.schedule.randomisation_date
+
+
+def report(api: Any, code: str, visit: str, on: dt.date, **extra: Any) -> Any:
+    """Reports a visit as done on `on`, with all three reviews answered 'no'."""
+    body = {"visit_date": on.isoformat(), "ae_review": "no", "conmed_review": "no", "relapse_review": "no", **extra}
+    return api.put(f"/participants/{code}/visits/{visit}", body)

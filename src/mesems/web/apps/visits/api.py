@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.orm import create_schema
 
 from mesems.access.crf import QueryAction
@@ -154,7 +154,7 @@ def get_schedule(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post("/participants/{code}/schedule", response={201: list[VisitOut]}, summary="Start the schedule at randomisation (normally done by the allocation)")
 def post_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> tuple[int, list[dict[str, Any]]]:
     schedule = services.start_schedule_as(request.auth, code, payload.randomisation_date)  # type: ignore[attr-defined]
-    return 201, [_visit_out(v) for v in services.visit_views(schedule.participant)]
+    return Status(201, [_visit_out(v) for v in services.visit_views(schedule.participant)])
 
 
 def _view_of(user: Any, code: str, visit_code: str) -> dict[str, Any]:
@@ -169,15 +169,15 @@ def put_visit(request: HttpRequest, code: str, visit_code: str, payload: VisitRe
 
 
 @router.post("/participants/{code}/unscheduled-visits", response={201: VisitOut}, summary="Add an unscheduled visit (a relapse)")
-def post_unscheduled(request: HttpRequest, code: str, payload: UnscheduledIn) -> tuple[int, dict[str, Any]]:
+def post_unscheduled(request: HttpRequest, code: str, payload: UnscheduledIn) -> Status:
     visit = services.add_unscheduled_visit(request.auth, code, payload.visit_date, payload.reason)  # type: ignore[attr-defined]
-    return 201, _view_of(request.auth, code, visit.code)  # type: ignore[attr-defined]
+    return Status(201, _view_of(request.auth, code, visit.code))  # type: ignore[attr-defined]
 
 
 @router.post("/participants/{code}/visits/{visit_code}/sign", response={201: SignatureOut}, summary="The investigator signs a visit (password again)")
-def post_sign(request: HttpRequest, code: str, visit_code: str, payload: SignIn) -> tuple[int, dict[str, Any]]:
+def post_sign(request: HttpRequest, code: str, visit_code: str, payload: SignIn) -> Status:
     signature = services.sign_visit(request.auth, code, visit_code, payload.password, request)  # type: ignore[attr-defined]
-    return 201, {"visit": visit_code, "signed_by": signature.signed_by.get_username(), "signed_at": signature.signed_at, "meaning": signature.meaning}
+    return Status(201, {"visit": visit_code, "signed_by": signature.signed_by.get_username(), "signed_at": signature.signed_at, "meaning": signature.meaning})
 
 
 @router.get("/participants/{code}/visits/{visit_code}/audit", response=list[AuditOut], summary="The visit report's audit trail")
@@ -204,8 +204,8 @@ def list_queries(request: HttpRequest, status: str | None = None, participant: s
 
 
 @router.post("/queries", response={201: QueryOut}, summary="Raise a query on a field of a form")
-def post_query(request: HttpRequest, payload: QueryIn) -> tuple[int, dict[str, Any]]:
-    return 201, _query_out(services.raise_query(request.auth, payload.kind, payload.record_id, payload.field, payload.text))  # type: ignore[attr-defined]
+def post_query(request: HttpRequest, payload: QueryIn) -> Status:
+    return Status(201, _query_out(services.raise_query(request.auth, payload.kind, payload.record_id, payload.field, payload.text)))  # type: ignore[attr-defined]
 
 
 @router.get("/queries/counts", response=QueryCountsOut, summary="Open queries per site and per participant")
@@ -242,20 +242,23 @@ def record_out(kind: FormKind, record: Any) -> dict[str, Any]:
 
 def _routes_for(kind: FormKind) -> None:
     name = kind.model.__name__
-    data_in = create_schema(kind.model, name=f"{name}In", fields=kind.data_fields, optional_fields=kind.data_fields,
-                            custom_fields=[("visit", str | None, None), ("version", int | None, None), ("reason", str, "")])
-    data_out = create_schema(kind.model, name=f"{name}Out", fields=[*META, *kind.data_fields, *kind.derived_fields],
-                             custom_fields=[("participant", str, ...), ("visit", str | None, None)])
+    links = [f for f in kind.data_fields if kind.model._meta.get_field(f).is_relation]
+    plain = [f for f in kind.data_fields if f not in links]
+    by_id: list[tuple[str, Any, Any]] = [(f, int | None, None) for f in links]  # a linked form is named by its id
+    data_in = create_schema(kind.model, name=f"{name}In", fields=plain, optional_fields=plain,
+                            custom_fields=[*by_id, ("visit", str | None, None), ("version", int | None, None), ("reason", str, "")])
+    data_out = create_schema(kind.model, name=f"{name}Out", fields=[*META, *plain, *kind.derived_fields],
+                             custom_fields=[*by_id, ("participant", str, ...), ("visit", str | None, None)])
     label = str(kind.label).lower()
 
     def list_records(request: HttpRequest, code: str) -> list[dict[str, Any]]:
         participant = visible_participant(request.auth, code)  # type: ignore[attr-defined]
         return [record_out(kind, r) for r in records_of(request.auth, participant, kind)]  # type: ignore[attr-defined]
 
-    def create(request: HttpRequest, code: str, payload: data_in) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+    def create(request: HttpRequest, code: str, payload: data_in) -> Status:  # type: ignore[valid-type]
         body = payload.dict()  # type: ignore[attr-defined]
         record = services.save_record(request.auth, kind, code, body, visit_code=body.pop("visit", None))  # type: ignore[attr-defined]
-        return 201, record_out(kind, record)
+        return Status(201, record_out(kind, record))
 
     def read(request: HttpRequest, record_id: int) -> dict[str, Any]:
         return record_out(kind, visible_record(request.auth, kind, record_id))  # type: ignore[attr-defined]
