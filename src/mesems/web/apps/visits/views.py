@@ -215,7 +215,7 @@ def queries(request: HttpRequest) -> HttpResponse:
     rows = visible_queries(request.user).prefetch_related("messages__author")
     if status in {"open", "answered", "closed"}:
         rows = rows.filter(status=status)
-    return render(request, "visits/queries.html", {"queries": rows[:500], "status": status, "counts": services.open_query_counts(request.user)})
+    return render(request, "visits/queries.html", {"queries": rows[:500], "status": status, "counts": {k: dict(v) for k, v in services.open_query_counts(request.user).items()}})
 
 
 @login_required
