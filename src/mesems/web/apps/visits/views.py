@@ -119,7 +119,7 @@ def record_new(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     visit_row = visible_visit(request.user, code, visit_code) if visit_code else None
     if request.method == "POST":
         try:
-            record = services.save_record(request.user, kind, code, request.POST.dict(), visit_code=visit_code)
+            record = services.save_record(request.user, kind, code, request.POST.dict(), visit_code=visit_code, posted=True)
             messages.success(request, _("%(form)s saved.") % {"form": kind.label})
             return redirect("visits:record", slug=kind.slug, record_id=record.pk)
         except FormRefused as refused:
@@ -137,7 +137,7 @@ def record(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
     row = visible_record(request.user, kind, record_id)
     if request.method == "POST":
         try:
-            services.save_record(request.user, kind, row.participant.code, request.POST.dict(), record_id=row.pk)
+            services.save_record(request.user, kind, row.participant.code, request.POST.dict(), record_id=row.pk, posted=True)
             messages.success(request, _("%(form)s saved.") % {"form": kind.label})
             return redirect("visits:record", slug=kind.slug, record_id=row.pk)
         except FormRefused as refused:

@@ -99,9 +99,18 @@ def bind_form(kind: FormKind, participant: Participant, data: Mapping[str, Any] 
     return kind.form(data=data, instance=instance, initial=initial, context=context_for(participant, visit), reason_required=reason_required)
 
 
-def save_record(user: Any, kind: FormKind | str, participant_code: str, data: Mapping[str, Any], *, record_id: int | None = None, visit_code: str | None = None) -> CrfRecord:
-    """Creates (no `record_id`) or edits a form as `user`; returns the saved record."""
+def save_record(
+    user: Any, kind: FormKind | str, participant_code: str, data: Mapping[str, Any], *, record_id: int | None = None, visit_code: str | None = None,
+    posted: bool = False,
+) -> CrfRecord:
+    """Creates (no `record_id`) or edits a form as `user`; returns the saved record.
+
+    `data` holds plain values as the API takes them; on a new record a field left out takes its
+    default (e.g. 1.5 T, reader blinded). `posted` data come from a page, where an unticked box
+    is simply absent and means no."""
     kind = get_kind(kind) if isinstance(kind, str) else kind
+    if record_id is None and not posted:
+        data = {**_defaults(kind), **data}
     require_entry(role_of(user), kind.key)
     participant = visible_participant(user, participant_code)
     stale: StaleEdit | None = None
@@ -129,6 +138,11 @@ def save_record(user: Any, kind: FormKind | str, participant_code: str, data: Ma
     record_refusal(user, instance, attempted, f"stale edit refused: {stale.message}", participant.site.code)
     stale.form = form  # type: ignore[attr-defined]
     raise stale
+
+
+def _defaults(kind: FormKind) -> dict[str, Any]:
+    fields = (kind.model._meta.get_field(name) for name in kind.data_fields)
+    return {f.name: f.get_default() for f in fields if f.has_default()}
 
 
 def _refuse_duplicate(kind: FormKind, participant: Participant, visit: Visit | None) -> None:
