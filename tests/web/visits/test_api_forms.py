@@ -109,6 +109,20 @@ def test_sae_clock_due_dates_and_recomputed_when_the_event_changes(nurse: Any) -
     assert nurse.get(f"/crf/sae/{sae['id']}").json()["due_on"] is None
 
 
+def test_sae_clocks_over_the_api_and_overdue(nurse: Any) -> None:
+    ae = _ae(nurse, serious_death=True, grade=5, outcome="fatal", stop_date=days_ago(12), causality="definite")
+    nurse.post(f"/participants/{CODE}/crf/sae", {"adverse_event": ae["id"], "aware_on": days_ago(10), "narrative": "died"})
+    clocks = nurse.get("/sae-clocks").json()
+    assert [(c["clock_id"], c["state"], c["days_left"]) for c in clocks] == [("susar_fatal_or_life_threatening", "overdue", -3)]
+    from django.test import Client
+
+    from mesems.web.apps.accounts.models import User
+
+    page = Client()
+    page.force_login(User.objects.get(username="nurse-se-kar"))
+    assert "overdue by 3 days" in page.get("/site/").content.decode()
+
+
 def test_visit_forms_need_the_visit_done_and_collecting_them(nurse: Any) -> None:
     vitals = {"measured_on": days_ago(0), "systolic_bp": 120, "diastolic_bp": 80, "heart_rate": 70}
     not_done = nurse.post(f"/participants/{CODE}/crf/vital-signs", {**vitals, "visit": "W04"})

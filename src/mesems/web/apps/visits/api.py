@@ -224,6 +224,29 @@ def move(request: HttpRequest, query_id: int, action: str, payload: QueryMoveIn)
     return _query_out(services.move_query(request.auth, query_id, allowed[action], payload.text))  # type: ignore[attr-defined]
 
 
+class SaeClockOut(Schema):
+    participant: str
+    sae_report: int
+    adverse_event: int
+    term: str
+    clock_id: str
+    aware_on: dt.date
+    due_on: dt.date
+    state: str
+    days_left: int
+
+
+@router.get("/sae-clocks", response=list[SaeClockOut], summary="Running SAE reporting clocks, the most urgent first")
+def sae_clock_list(request: HttpRequest, include_reported: bool = False) -> list[dict[str, Any]]:
+    from mesems.web.apps.safety.services import sae_clocks
+
+    return [
+        {"participant": c.report.participant.code, "sae_report": c.report.pk, "adverse_event": c.report.adverse_event_id, "term": c.report.adverse_event.term,
+         "clock_id": c.status.duty.clock_id, "aware_on": c.status.duty.aware_on, "due_on": c.status.duty.due_on, "state": c.status.state.value, "days_left": c.status.days_left}
+        for c in sae_clocks(request.auth, include_reported)  # type: ignore[attr-defined]
+    ]
+
+
 @router.get("/meddra/terms", response=list[TermOut], summary="Preferred terms of the bundled MedDRA subset")
 def meddra_terms(request: HttpRequest, q: str = "") -> list[Any]:
     return search_terms(q)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mesems.web.apps.trials.models import Participant
 from mesems.web.apps.visits.models.base import CrfRecord, YesNoUnknown
 
 
@@ -38,14 +39,9 @@ class Demographics(CrfRecord):
 
 
 class MSHistory(CrfRecord):
-    class Course(models.TextChoices):
-        RR = "RR", _("Relapsing-remitting")
-        SP = "SP", _("Secondary progressive")
-        PP = "PP", _("Primary progressive")
-
     onset_date = models.DateField(_("date of first symptoms"), null=True, blank=True)
     diagnosis_date = models.DateField(_("date of diagnosis"), null=True, blank=True)
-    ms_course = models.CharField(_("disease course"), max_length=2, choices=Course.choices, blank=True)
+    ms_course = models.CharField(_("disease course"), max_length=2, choices=Participant.Course.choices, blank=True)
     relapses_prior_12m = models.IntegerField(_("relapses in the 12 months before randomisation"), null=True, blank=True)
     csf_oligoclonal_bands = models.CharField(_("oligoclonal bands in CSF"), max_length=8, choices=YesNoUnknown.choices, blank=True)
     prior_therapies = models.TextField(_("disease-modifying therapies before the trial"), blank=True)
