@@ -48,7 +48,7 @@ week4 = dt.date.today() - dt.timedelta(days=7)
 out = []
 for i in range(users):
     site = Site.objects.get(code=sites[i % len(sites)])
-    nurse = User.objects.create_user(f"load-nurse-{i:03d}", password=secrets.token_urlsafe(16), role=Role.NURSE.value, site=site)
+    nurse = User.objects.create_user(f"load-nurse-{i:03d}", password=None, role=Role.NURSE.value, site=site)  # API token only
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=nurse, key_digest=ApiToken.digest(key))
     code = f"{site.code}-L{i:03d}"
@@ -103,7 +103,9 @@ def free_port() -> int:
 
 
 def django(env: dict[str, str], *args: str, code: str | None = None) -> str:
-    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "mesems.web.manage", *args]
+    command = (
+        [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "mesems.web.manage", *args]
+    )
     return subprocess.run(command, env=env, check=True, capture_output=True, text=True, cwd=REPO).stdout
 
 
@@ -111,16 +113,42 @@ def user_loop(base: str, seat: dict[str, object], until: float, tally: Tally, n:
     code, rid = seat["participant"], seat["vitals"]
     version, step = 1, 0
     day = (dt.date.today() - dt.timedelta(days=7)).isoformat()
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {seat['token']}"}, timeout=60) as client:
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {seat['token']}"}, timeout=60
+    ) as client:
         while time.monotonic() < until:
             kind = ("adverse_event", "vital_signs", "conmed")[step % 3]
             if kind == "adverse_event":
-                request = ("POST", f"/api/participants/{code}/crf/adverse-event", {"term": f"headache {step}", "soc": "Nervous system disorders", "pt": "Headache",
-                           "grade": 1 + step % 3, "causality": "unlikely", "outcome": "recovering", "start_date": day, "visit": "W04"})
+                request = (
+                    "POST",
+                    f"/api/participants/{code}/crf/adverse-event",
+                    {
+                        "term": f"headache {step}",
+                        "soc": "Nervous system disorders",
+                        "pt": "Headache",
+                        "grade": 1 + step % 3,
+                        "causality": "unlikely",
+                        "outcome": "recovering",
+                        "start_date": day,
+                        "visit": "W04",
+                    },
+                )
             elif kind == "vital_signs":
-                request = ("PUT", f"/api/crf/vital-signs/{rid}", {"heart_rate": 60 + (version % 40), "version": version, "reason": f"re-measured ({step})"})
+                request = (
+                    "PUT",
+                    f"/api/crf/vital-signs/{rid}",
+                    {
+                        "heart_rate": 60 + (version % 40),
+                        "version": version,
+                        "reason": f"re-measured ({step})",
+                    },
+                )
             else:
-                request = ("POST", f"/api/participants/{code}/crf/conmed", {"drug": "paracetamol", "indication": "headache", "start_date": day, "ongoing": True})
+                request = (
+                    "POST",
+                    f"/api/participants/{code}/crf/conmed",
+                    {"drug": "paracetamol", "indication": "headache", "start_date": day, "ongoing": True},
+                )
             started = time.perf_counter()
             try:
                 answer = client.request(request[0], request[1], json=request[2])
@@ -146,7 +174,9 @@ def run(base: str, seats: list[dict[str, object]], seconds: float) -> tuple[Tall
     tally = Tally()
     until = time.monotonic() + seconds
     started = time.perf_counter()
-    threads = [threading.Thread(target=user_loop, args=(base, seat, until, tally, i)) for i, seat in enumerate(seats)]
+    threads = [
+        threading.Thread(target=user_loop, args=(base, seat, until, tally, i)) for i, seat in enumerate(seats)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -158,7 +188,9 @@ def report(label: str, tally: Tally, wall: float) -> None:
     lat = sorted(tally.latencies)
     p50 = statistics.median(lat) * 1000 if lat else float("nan")
     p95 = lat[int(0.95 * (len(lat) - 1))] * 1000 if lat else float("nan")
-    print(f"{label:<14} saves {len(lat):>6}  throughput {len(lat) / wall:8.1f}/s  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  errors {len(tally.errors)}")
+    print(
+        f"{label:<14} saves {len(lat):>6}  throughput {len(lat) / wall:8.1f}/s  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  errors {len(tally.errors)}"
+    )
     for error in tally.errors[:5]:
         print(f"    {error}")
 
@@ -168,7 +200,10 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=10)
-    parser.add_argument("--database-url", default=os.environ.get("MESEMS_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("MESEMS_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
     args = parser.parse_args()
 
     name = f"mesems_crfload_{os.getpid()}"
@@ -177,14 +212,28 @@ def main() -> int:
     server = None
     try:
         with tempfile.TemporaryDirectory() as data_dir:
-            env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "MESEMS_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "mesems.web.settings",
-                   "MESEMS_DATABASE_URL": args.database_url.rsplit("/", 1)[0] + f"/{name}", "MESEMS_DEBUG": "0"}
-            print(f"throwaway database {name}: migrating and seeding {args.users + 1} participants ...", flush=True)
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(REPO / "src"),
+                "MESEMS_DATA_DIR": data_dir,
+                "DJANGO_SETTINGS_MODULE": "mesems.web.settings",
+                "MESEMS_DATABASE_URL": args.database_url.rsplit("/", 1)[0] + f"/{name}",
+                "MESEMS_DEBUG": "0",
+            }
+            print(
+                f"throwaway database {name}: migrating and seeding {args.users + 1} participants ...",
+                flush=True,
+            )
             django(env, "migrate", "--verbosity", "0")
             seats = json.loads(django(env, str(args.users + 1), ",".join(SITES), code=SEED))
             port = free_port()
-            server = subprocess.Popen([sys.executable, "-m", "mesems.web.manage", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                                      env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "mesems.web.manage", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                env=env,
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
                 try:
@@ -199,12 +248,17 @@ def main() -> int:
             report(f"{args.users} users", loaded, loaded_wall)
             ratio = (len(loaded.latencies) / loaded_wall) / max(len(baseline.latencies) / baseline_wall, 1e-9)
             print(f"throughput ratio {args.users} users / 1 user: {ratio:.2f}x")
-            acked = {"created": {k: v + baseline.created[k] for k, v in loaded.created.items()}, "updated": {**baseline.updated, **loaded.updated}}
+            acked = {
+                "created": {k: v + baseline.created[k] for k, v in loaded.created.items()},
+                "updated": {**baseline.updated, **loaded.updated},
+            }
             ack_file = Path(data_dir) / "acked.json"
             ack_file.write_text(json.dumps(acked))
             check = json.loads(django(env, str(ack_file), code=CHECK))
-            print(f"count check: {check['created']} acknowledged creates and {check['updated']} acknowledged edits; "
-                  f"{len(check['problems'])} missing from the database or its audit trail")
+            print(
+                f"count check: {check['created']} acknowledged creates and {check['updated']} acknowledged edits; "
+                f"{len(check['problems'])} missing from the database or its audit trail"
+            )
             for problem in check["problems"][:10]:
                 print(f"    {problem}")
             return 0 if not check["problems"] and not loaded.errors and not baseline.errors else 1

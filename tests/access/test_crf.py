@@ -18,7 +18,9 @@ def test_entry_and_view() -> None:
 
 def test_query_moves() -> None:
     assert next_query_status(QueryStatus.OPEN, QueryAction.ANSWER, Role.NURSE, False) == QueryStatus.ANSWERED
-    assert next_query_status(QueryStatus.ANSWERED, QueryAction.CLOSE, Role.MONITOR, True) == QueryStatus.CLOSED
+    assert (
+        next_query_status(QueryStatus.ANSWERED, QueryAction.CLOSE, Role.MONITOR, True) == QueryStatus.CLOSED
+    )
     assert next_query_status(QueryStatus.CLOSED, QueryAction.REOPEN, Role.MONITOR, True) == QueryStatus.OPEN
     with pytest.raises(AccessDenied):
         next_query_status(QueryStatus.OPEN, QueryAction.ANSWER, Role.MONITOR, True)

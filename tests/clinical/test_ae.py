@@ -13,8 +13,14 @@ from mesems.protocol import load_protocol
 
 TODAY = dt.date(2026, 6, 1)
 GOOD: dict[str, Any] = {
-    "term": "headache", "soc": "Nervous system disorders", "pt": "Headache", "grade": 2, "causality": "possible",
-    "outcome": "recovered", "start_date": dt.date(2026, 5, 1), "stop_date": dt.date(2026, 5, 3),
+    "term": "headache",
+    "soc": "Nervous system disorders",
+    "pt": "Headache",
+    "grade": 2,
+    "causality": "possible",
+    "outcome": "recovered",
+    "start_date": dt.date(2026, 5, 1),
+    "stop_date": dt.date(2026, 5, 3),
 }
 
 
@@ -22,7 +28,11 @@ def fields(**change: Any) -> set[str | None]:
     return {p.field for p in check_adverse_event({**GOOD, **change}, TODAY)}
 
 
-@given(st.one_of(st.integers(-5, 10), st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10)))
+@given(
+    st.one_of(
+        st.integers(-5, 10), st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10)
+    )
+)
 def test_grades_are_whole_numbers_one_to_five(grade: float) -> None:
     valid = grade in {1, 2, 3, 4, 5} and int(grade) == grade
     assert (check_grade(grade) == []) == valid

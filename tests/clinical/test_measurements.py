@@ -21,8 +21,15 @@ def test_systolic_limits(value: int) -> None:
 
 def test_vitals_rules() -> None:
     assert check_vital_signs(VITALS, TODAY) == []
-    assert [p.code for p in check_vital_signs({**VITALS, "diastolic_bp": 130}, TODAY)] == ["not_below_systolic"]
-    assert {p.field for p in check_vital_signs({}, TODAY)} == {"measured_on", "systolic_bp", "diastolic_bp", "heart_rate"}
+    assert [p.code for p in check_vital_signs({**VITALS, "diastolic_bp": 130}, TODAY)] == [
+        "not_below_systolic"
+    ]
+    assert {p.field for p in check_vital_signs({}, TODAY)} == {
+        "measured_on",
+        "systolic_bp",
+        "diastolic_bp",
+        "heart_rate",
+    }
 
 
 def test_weight_and_labs() -> None:
@@ -30,5 +37,8 @@ def test_weight_and_labs() -> None:
     assert [p.field for p in check_weight({"measured_on": TODAY, "weight_kg": 700}, TODAY)] == ["weight_kg"]
     assert [p.field for p in check_labs({"sampled_on": TODAY}, TODAY)] == ["wbc"]
     assert check_labs({"sampled_on": TODAY, "egfr": 59.9}, TODAY) == []
-    assert lab_flags(3.2, 59.9) == ("white-cell count 3.2 outside 4-11 x10^9/L", "eGFR 59.9 below 60 mL/min/1.73 m2")
+    assert lab_flags(3.2, 59.9) == (
+        "white-cell count 3.2 outside 4-11 x10^9/L",
+        "eGFR 59.9 below 60 mL/min/1.73 m2",
+    )
     assert lab_flags(6.0, 60) == ()

@@ -18,7 +18,9 @@ def test_coding_rules() -> None:
     assert [p.code for p in check_coding("Cardiac disorders", "Headache")] == ["soc_mismatch"]
     assert [p.code for p in check_coding("Heart problems", None)] == ["unknown_soc"]
     assert [p.code for p in check_coding(None, "Headache")] == ["required"]
-    assert check_coding("Nervous system disorders", "Lhermitte's sign") == [] and not is_coded("Lhermitte's sign")
+    assert check_coding("Nervous system disorders", "Lhermitte's sign") == [] and not is_coded(
+        "Lhermitte's sign"
+    )
 
 
 def test_search_puts_prefix_matches_first() -> None:

@@ -50,13 +50,34 @@ def test_reported_on_time_or_late() -> None:
 
 def test_missing_clock_in_protocol_is_an_error() -> None:
     with pytest.raises(SafetyError, match="no SAE clock"):
-        reporting_duty(Safety(), serious=True, related=True, expected=False, fatal_or_life_threatening=True, aware_on=AWARE)
+        reporting_duty(
+            Safety(),
+            serious=True,
+            related=True,
+            expected=False,
+            fatal_or_life_threatening=True,
+            aware_on=AWARE,
+        )
 
 
 def test_sae_report_dates_and_seriousness() -> None:
     event = {"serious_hospitalisation": True, "start_date": dt.date(2026, 3, 8)}
-    good = {"aware_on": AWARE, "narrative": "admitted", "admitted_on": dt.date(2026, 3, 8), "discharged_on": dt.date(2026, 3, 12)}
+    good = {
+        "aware_on": AWARE,
+        "narrative": "admitted",
+        "admitted_on": dt.date(2026, 3, 8),
+        "discharged_on": dt.date(2026, 3, 12),
+    }
     assert check_sae_report(good, event, dt.date(2026, 4, 1)) == []
-    fields = {p.field for p in check_sae_report({**good, "aware_on": dt.date(2026, 3, 1), "discharged_on": dt.date(2026, 3, 7)}, event, dt.date(2026, 4, 1))}
+    fields = {
+        p.field
+        for p in check_sae_report(
+            {**good, "aware_on": dt.date(2026, 3, 1), "discharged_on": dt.date(2026, 3, 7)},
+            event,
+            dt.date(2026, 4, 1),
+        )
+    }
     assert fields == {"aware_on", "discharged_on"}
-    assert [p.code for p in check_sae_report(good, {"start_date": dt.date(2026, 3, 8)}, dt.date(2026, 4, 1))] == ["not_serious"]
+    assert [
+        p.code for p in check_sae_report(good, {"start_date": dt.date(2026, 3, 8)}, dt.date(2026, 4, 1))
+    ] == ["not_serious"]

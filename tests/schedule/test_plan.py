@@ -28,7 +28,7 @@ def test_mesems_visits() -> None:
 @given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2080, 1, 1)))
 def test_missed_from_is_after_the_window_and_visits_do_not_overlap(start: dt.date) -> None:
     visits = plan_visits(PROTOCOL, start)
-    for visit, following in zip(visits, visits[1:]):
+    for visit, following in zip(visits, visits[1:], strict=False):
         assert visit.window.latest < following.window.earliest
         assert visit.missed_from == following.window.target
     assert all(v.missed_from > v.window.latest for v in visits)

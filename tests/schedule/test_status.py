@@ -31,7 +31,13 @@ def test_status_is_a_function_of_the_day(offset: int) -> None:
     today = W04.window.target + dt.timedelta(days=offset)
     status = visit_status(W04, today)
     expected = (
-        VisitStatus.UPCOMING if offset < -7 else VisitStatus.DUE if offset <= 7 else VisitStatus.OVERDUE if offset < 28 else VisitStatus.MISSED
+        VisitStatus.UPCOMING
+        if offset < -7
+        else VisitStatus.DUE
+        if offset <= 7
+        else VisitStatus.OVERDUE
+        if offset < 28
+        else VisitStatus.MISSED
     )
     assert status == expected
 

@@ -21,7 +21,9 @@ SIGNING_ROLES: frozenset[Role] = frozenset({Role.INVESTIGATOR})
 QUERY_RAISERS: frozenset[Role] = frozenset({Role.DATA_MANAGER, Role.MONITOR})
 QUERY_ANSWERERS: frozenset[Role] = frozenset({Role.NURSE, Role.INVESTIGATOR})
 VERIFYING_ROLES: frozenset[Role] = frozenset({Role.MONITOR})
-SCHEDULE_ROLES: frozenset[Role] = frozenset({Role.INVESTIGATOR, Role.NURSE, Role.SPONSOR_ADMIN, Role.DATA_MANAGER})
+SCHEDULE_ROLES: frozenset[Role] = frozenset(
+    {Role.INVESTIGATOR, Role.NURSE, Role.SPONSOR_ADMIN, Role.DATA_MANAGER}
+)
 """Roles that may start a participant's schedule by hand (normally the allocation does)."""
 
 
@@ -62,7 +64,9 @@ _MOVES: dict[QueryAction, tuple[frozenset[QueryStatus], QueryStatus]] = {
 }
 
 
-def next_query_status(status: QueryStatus, action: QueryAction, role: Role | None, is_raiser: bool) -> QueryStatus:
+def next_query_status(
+    status: QueryStatus, action: QueryAction, role: Role | None, is_raiser: bool
+) -> QueryStatus:
     """The status after `action`, or an error saying who may do what from where."""
     if action == QueryAction.RAISE:
         raise MesemsError("a query is raised once, when it is created", code="query_state", http_status=409)
@@ -73,6 +77,12 @@ def next_query_status(status: QueryStatus, action: QueryAction, role: Role | Non
     allowed, target = _MOVES[action]
     if status not in allowed:
         states = ", ".join(sorted(s.value for s in allowed))
-        done = {QueryAction.ANSWER: "answered", QueryAction.CLOSE: "closed", QueryAction.REOPEN: "re-opened"}[action]
-        raise MesemsError(f"a query that is {status.value} cannot be {done}; it must be one of [{states}]", code="query_state", http_status=409)
+        done = {QueryAction.ANSWER: "answered", QueryAction.CLOSE: "closed", QueryAction.REOPEN: "re-opened"}[
+            action
+        ]
+        raise MesemsError(
+            f"a query that is {status.value} cannot be {done}; it must be one of [{states}]",
+            code="query_state",
+            http_status=409,
+        )
     return target

@@ -76,13 +76,26 @@ def check_grade(grade: Any, max_grade: int = 5, field: str = "grade") -> list[Pr
     """CTCAE grades are the whole numbers 1 to 5 (the protocol's `safety.ctcae_max_grade`)."""
     if grade is None:
         return []
-    if isinstance(grade, bool) or not isinstance(grade, int | float) or int(grade) != grade or not 1 <= grade <= max_grade:
-        return [Problem(field, "invalid_grade", f"CTCAE grade {grade!r} is not valid; expected one of [{', '.join(str(g) for g in range(1, max_grade + 1))}]")]
+    if (
+        isinstance(grade, bool)
+        or not isinstance(grade, int | float)
+        or int(grade) != grade
+        or not 1 <= grade <= max_grade
+    ):
+        return [
+            Problem(
+                field,
+                "invalid_grade",
+                f"CTCAE grade {grade!r} is not valid; expected one of [{', '.join(str(g) for g in range(1, max_grade + 1))}]",
+            )
+        ]
     return []
 
 
 def check_adverse_event(values: Mapping[str, Any], today: dt.date, max_grade: int = 5) -> list[Problem]:
-    problems = required(values, ["term", "start_date", "grade", "causality", "outcome"], "for every adverse event")
+    problems = required(
+        values, ["term", "start_date", "grade", "causality", "outcome"], "for every adverse event"
+    )
     problems += check_grade(values.get("grade"), max_grade)
     problems += check_coding(values.get("soc"), values.get("pt"))
     start, stop = values.get("start_date"), values.get("stop_date")
@@ -91,19 +104,40 @@ def check_adverse_event(values: Mapping[str, Any], today: dt.date, max_grade: in
     outcome, grade = values.get("outcome"), values.get("grade")
     fatal = outcome == Outcome.FATAL
     if grade == 5 and not fatal:
-        problems.append(Problem("outcome", "grade_5_not_fatal", "grade 5 is death related to the event: the outcome must be fatal"))
+        problems.append(
+            Problem(
+                "outcome",
+                "grade_5_not_fatal",
+                "grade 5 is death related to the event: the outcome must be fatal",
+            )
+        )
     if fatal and grade is not None and grade != 5:
         problems.append(Problem("grade", "fatal_not_grade_5", f"a fatal event is grade 5, not {grade}"))
     if fatal != bool(values.get("serious_death")) and outcome is not None:
-        problems.append(Problem("serious_death", "death_criterion", "a fatal outcome and the seriousness criterion 'results in death' go together"))
+        problems.append(
+            Problem(
+                "serious_death",
+                "death_criterion",
+                "a fatal outcome and the seriousness criterion 'results in death' go together",
+            )
+        )
     if outcome in ENDED and stop is None:
-        problems.append(Problem("stop_date", "required", f"the outcome '{outcome}' needs the date the event ended"))
+        problems.append(
+            Problem("stop_date", "required", f"the outcome '{outcome}' needs the date the event ended")
+        )
     if outcome in {Outcome.RECOVERING, Outcome.NOT_RECOVERED} and stop is not None:
-        problems.append(Problem("stop_date", "not_ended", f"an event that is '{outcome}' has no stop date yet"))
+        problems.append(
+            Problem("stop_date", "not_ended", f"an event that is '{outcome}' has no stop date yet")
+        )
     return problems
 
 
-def attribute_period(periods: Sequence[Period], randomisation_date: dt.date, start_date: dt.date, given: Mapping[int, dt.date] | None = None) -> int | None:
+def attribute_period(
+    periods: Sequence[Period],
+    randomisation_date: dt.date,
+    start_date: dt.date,
+    given: Mapping[int, dt.date] | None = None,
+) -> int | None:
     """The treatment period an event counts in: the one in which it starts (PROTOCOL.md,
     primary safety), from the infusions given when known; None before the first infusion."""
     return period_of_date(periods, randomisation_date, start_date, given)

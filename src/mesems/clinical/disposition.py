@@ -17,21 +17,37 @@ DEVIATION_CATEGORIES = ("visit_window", "eligibility", "dosing", "procedure", "c
 FOUND_HOW = ("monitoring_visit", "data_review", "site_report", "system_check")
 
 
-def check_end_of_study(values: Mapping[str, Any], today: dt.date, randomisation_date: dt.date | None, last_visit_week: int | None, final_week: int) -> list[Problem]:
+def check_end_of_study(
+    values: Mapping[str, Any],
+    today: dt.date,
+    randomisation_date: dt.date | None,
+    last_visit_week: int | None,
+    final_week: int,
+) -> list[Problem]:
     problems = required(values, ["status", "end_date"], "at the end of study")
     status, end = values.get("status"), values.get("end_date")
     problems += not_in_future(end, today, "end_date")
     problems += ordered(randomisation_date, end, "randomisation date", "end_date")
     if status and status != "completed" and not values.get("reason"):
-        problems.append(Problem("reason", "required", f"give the reason the participant is {status.replace('_', ' ')}"))
+        problems.append(
+            Problem("reason", "required", f"give the reason the participant is {status.replace('_', ' ')}")
+        )
     if status == "completed" and last_visit_week != final_week:
         done = "no visit" if last_visit_week is None else f"week {last_visit_week}"
-        problems.append(Problem("status", "not_completed", f"completion needs the week-{final_week} visit done; the last visit done is {done}"))
+        problems.append(
+            Problem(
+                "status",
+                "not_completed",
+                f"completion needs the week-{final_week} visit done; the last visit done is {done}",
+            )
+        )
     return problems
 
 
 def check_deviation(values: Mapping[str, Any], today: dt.date) -> list[Problem]:
-    problems = required(values, ["category", "description", "found_how", "found_on"], "for a protocol deviation")
+    problems = required(
+        values, ["category", "description", "found_how", "found_on"], "for a protocol deviation"
+    )
     return problems + not_in_future(values.get("found_on"), today, "found_on")
 
 
@@ -40,7 +56,9 @@ def check_demographics(values: Mapping[str, Any], today: dt.date) -> list[Proble
     problems += not_in_future(values.get("birth_date"), today, "birth_date")
     born = values.get("birth_date")
     if born is not None and (today.year - born.year) > 120:
-        problems.append(Problem("birth_date", "implausible", f"birth date {born.isoformat()} gives an age over 120"))
+        problems.append(
+            Problem("birth_date", "implausible", f"birth date {born.isoformat()} gives an age over 120")
+        )
     return problems + in_range(values.get("height_cm"), 120, 220, "height_cm", "Height", "cm")
 
 
@@ -51,5 +69,7 @@ def check_ms_history(values: Mapping[str, Any], today: dt.date) -> list[Problem]
     problems += ordered(onset, diagnosis, "onset_date", "diagnosis_date")
     relapses = values.get("relapses_prior_12m")
     if relapses is not None and relapses < 0:
-        problems.append(Problem("relapses_prior_12m", "not_a_count", "a number of relapses cannot be negative"))
+        problems.append(
+            Problem("relapses_prior_12m", "not_a_count", "a number of relapses cannot be negative")
+        )
     return problems

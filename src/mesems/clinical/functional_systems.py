@@ -29,8 +29,19 @@ def check_fs_score(field: str, value: Any) -> list[Problem]:
     if value is None:
         return []
     top = FS_MAXIMUM[field]
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value or not 0 <= value <= top:
-        return [Problem(field, "invalid_fs_score", f"{value!r} is not a score of this functional system; expected a whole number 0-{top}")]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or int(value) != value
+        or not 0 <= value <= top
+    ):
+        return [
+            Problem(
+                field,
+                "invalid_fs_score",
+                f"{value!r} is not a score of this functional system; expected a whole number 0-{top}",
+            )
+        ]
     return []
 
 
@@ -39,7 +50,13 @@ def check_edss_assessment(values: Mapping[str, Any], today: dt.date) -> list[Pro
     problems += not_in_future(values.get("assessed_on"), today, "assessed_on")
     edss = values.get("edss")
     if edss is not None and not is_edss_step(edss):
-        problems.append(Problem("edss", "invalid_edss", f"{edss:g} is not an EDSS step; expected 0 or 1.0 to 10 in steps of 0.5 (no 0.5)"))
+        problems.append(
+            Problem(
+                "edss",
+                "invalid_edss",
+                f"{edss:g} is not an EDSS step; expected 0 or 1.0 to 10 in steps of 0.5 (no 0.5)",
+            )
+        )
     for field in FS_MAXIMUM:
         problems += check_fs_score(field, values.get(field))
     return problems

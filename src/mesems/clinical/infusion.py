@@ -17,23 +17,50 @@ from mesems.protocol.model import DoseRule
 
 
 def check_infusion(
-    values: Mapping[str, Any], today: dt.date, dose: DoseRule, weight_kg: float | None, weighed_on: dt.date | None
+    values: Mapping[str, Any],
+    today: dt.date,
+    dose: DoseRule,
+    weight_kg: float | None,
+    weighed_on: dt.date | None,
 ) -> list[Problem]:
     problems = required(values, ["infused_on", "product_code", "dose_per_kg", "volume_ml"], "for an infusion")
     infused = values.get("infused_on")
     problems += not_in_future(infused, today, "infused_on")
-    problems += in_range(values.get("dose_per_kg"), dose.min_per_kg, dose.max_per_kg, "dose_per_kg", "Prescribed dose", f"{dose.unit}/kg")
+    problems += in_range(
+        values.get("dose_per_kg"),
+        dose.min_per_kg,
+        dose.max_per_kg,
+        "dose_per_kg",
+        "Prescribed dose",
+        f"{dose.unit}/kg",
+    )
     volume = values.get("volume_ml")
     if volume is not None and volume <= 0:
         problems.append(Problem("volume_ml", "not_positive", f"volume infused {volume:g} mL must be above 0"))
     if values.get("reaction") and not values.get("reaction_description"):
-        problems.append(Problem("reaction_description", "required", "describe the infusion reaction (and record it as an adverse event)"))
+        problems.append(
+            Problem(
+                "reaction_description",
+                "required",
+                "describe the infusion reaction (and record it as an adverse event)",
+            )
+        )
     if infused is not None:
         if weight_kg is None or weighed_on is None:
-            problems.append(Problem("infused_on", "no_weight", "no weight is recorded for this participant; record the weight for dosing first"))
+            problems.append(
+                Problem(
+                    "infused_on",
+                    "no_weight",
+                    "no weight is recorded for this participant; record the weight for dosing first",
+                )
+            )
         elif not 0 <= (infused - weighed_on).days <= dose.weight_max_age_days:
             problems.append(
-                Problem("infused_on", "weight_too_old", f"the last weight ({weighed_on.isoformat()}) is not within {dose.weight_max_age_days} days before the infusion; weigh the participant again")
+                Problem(
+                    "infused_on",
+                    "weight_too_old",
+                    f"the last weight ({weighed_on.isoformat()}) is not within {dose.weight_max_age_days} days before the infusion; weigh the participant again",
+                )
             )
     return problems
 

@@ -49,19 +49,34 @@ def _limits(values: Mapping[str, Any], table: Mapping[str, Limits]) -> list[Prob
 
 
 def check_vital_signs(values: Mapping[str, Any], today: dt.date) -> list[Problem]:
-    problems = required(values, ["measured_on", "systolic_bp", "diastolic_bp", "heart_rate"], "at every visit")
+    problems = required(
+        values, ["measured_on", "systolic_bp", "diastolic_bp", "heart_rate"], "at every visit"
+    )
     problems += not_in_future(values.get("measured_on"), today, "measured_on")
     problems += _limits(values, VITAL_LIMITS)
     systolic, diastolic = values.get("systolic_bp"), values.get("diastolic_bp")
     if systolic is not None and diastolic is not None and diastolic >= systolic:
-        problems.append(Problem("diastolic_bp", "not_below_systolic", f"diastolic {diastolic:g} must be below systolic {systolic:g}"))
+        problems.append(
+            Problem(
+                "diastolic_bp",
+                "not_below_systolic",
+                f"diastolic {diastolic:g} must be below systolic {systolic:g}",
+            )
+        )
     return problems
 
 
 def check_weight(values: Mapping[str, Any], today: dt.date) -> list[Problem]:
     problems = required(values, ["measured_on", "weight_kg"], "for dosing")
     problems += not_in_future(values.get("measured_on"), today, "measured_on")
-    problems += in_range(values.get("weight_kg"), WEIGHT_LIMITS.low, WEIGHT_LIMITS.high, "weight_kg", WEIGHT_LIMITS.what, WEIGHT_LIMITS.unit)
+    problems += in_range(
+        values.get("weight_kg"),
+        WEIGHT_LIMITS.low,
+        WEIGHT_LIMITS.high,
+        "weight_kg",
+        WEIGHT_LIMITS.what,
+        WEIGHT_LIMITS.unit,
+    )
     return problems
 
 

@@ -82,5 +82,11 @@ def check_coding(soc: str | None, pt: str | None) -> list[Problem]:
     if pt:
         primary = soc_of(pt)
         if primary is not None and known_soc is not None and primary != known_soc:
-            problems.append(Problem("soc", "soc_mismatch", f"the preferred term {canonical_pt(pt)!r} belongs to {primary!r}, not {known_soc!r}"))
+            problems.append(
+                Problem(
+                    "soc",
+                    "soc_mismatch",
+                    f"the preferred term {canonical_pt(pt)!r} belongs to {primary!r}, not {known_soc!r}",
+                )
+            )
     return problems

@@ -27,10 +27,24 @@ def check_mri_read(values: Mapping[str, Any], today: dt.date, t2_required: bool)
     problems += whole_count(values.get("black_holes"), "black_holes", "black-hole count")
     volume = values.get("t2_volume_ml")
     if volume is not None and volume < 0:
-        problems.append(Problem("t2_volume_ml", "negative", f"T2 lesion volume {volume:g} mL cannot be negative"))
+        problems.append(
+            Problem("t2_volume_ml", "negative", f"T2 lesion volume {volume:g} mL cannot be negative")
+        )
     strength = values.get("field_strength_t")
     if strength is not None and strength != PROTOCOL_FIELD_STRENGTH_T:
-        problems.append(Problem("field_strength_t", "not_protocol_scanner", f"the protocol's scans are at {PROTOCOL_FIELD_STRENGTH_T:g} T, got {strength:g} T"))
+        problems.append(
+            Problem(
+                "field_strength_t",
+                "not_protocol_scanner",
+                f"the protocol's scans are at {PROTOCOL_FIELD_STRENGTH_T:g} T, got {strength:g} T",
+            )
+        )
     if values.get("reader_blinded") is False:
-        problems.append(Problem("reader_blinded", "reader_not_blinded", "the MRI must be read by a reader blinded to treatment"))
+        problems.append(
+            Problem(
+                "reader_blinded",
+                "reader_not_blinded",
+                "the MRI must be read by a reader blinded to treatment",
+            )
+        )
     return problems

@@ -47,7 +47,9 @@ def refuse_if(problems: Sequence[Problem]) -> None:
         raise InvalidRecord(problems)
 
 
-def in_range(value: float | None, low: float, high: float, field: str, what: str, unit: str = "") -> list[Problem]:
+def in_range(
+    value: float | None, low: float, high: float, field: str, what: str, unit: str = ""
+) -> list[Problem]:
     """A problem when `value` lies outside [low, high]; a missing value is left to the required check."""
     if value is None or low <= value <= high:
         return []
@@ -60,7 +62,11 @@ def whole_count(value: float | None, field: str, what: str) -> list[Problem]:
     if value is None:
         return []
     if value < 0 or int(value) != value:
-        return [Problem(field, "not_a_count", f"{what} {value:g} is not a count; expected a whole number 0 or more")]
+        return [
+            Problem(
+                field, "not_a_count", f"{what} {value:g} is not a count; expected a whole number 0 or more"
+            )
+        ]
     return []
 
 
@@ -72,7 +78,13 @@ def ordered(start: dt.date | None, stop: dt.date | None, start_field: str, stop_
     """The stop date may not be before the start date (the same day is allowed)."""
     if start is None or stop is None or stop >= start:
         return []
-    return [Problem(stop_field, "before_start", f"{stop.isoformat()} is before the {start_field.replace('_', ' ')} {start.isoformat()}")]
+    return [
+        Problem(
+            stop_field,
+            "before_start",
+            f"{stop.isoformat()} is before the {start_field.replace('_', ' ')} {start.isoformat()}",
+        )
+    ]
 
 
 def not_in_future(day: dt.date | None, today: dt.date, field: str) -> list[Problem]:

@@ -55,7 +55,13 @@ def is_susar(serious: bool, related: bool, expected: bool) -> bool:
 
 
 def reporting_duty(
-    safety: Safety, *, serious: bool, related: bool, expected: bool, fatal_or_life_threatening: bool, aware_on: dt.date
+    safety: Safety,
+    *,
+    serious: bool,
+    related: bool,
+    expected: bool,
+    fatal_or_life_threatening: bool,
+    aware_on: dt.date,
 ) -> ReportingDuty | None:
     """The expedited report an event needs, with its due date; None when it needs none."""
     if not is_susar(serious, related, expected):
@@ -65,7 +71,9 @@ def reporting_duty(
     if clock is None:
         known = ", ".join(c.id for c in safety.sae_clocks) or "none"
         raise SafetyError(f"the protocol has no SAE clock {wanted!r}; it has [{known}]", field="sae_clocks")
-    return ReportingDuty(clock.id, clock.description, clock.days, aware_on, aware_on + dt.timedelta(days=clock.days))
+    return ReportingDuty(
+        clock.id, clock.description, clock.days, aware_on, aware_on + dt.timedelta(days=clock.days)
+    )
 
 
 def duty_for_event(safety: Safety, event: Mapping[str, Any], aware_on: dt.date) -> ReportingDuty | None:
@@ -93,11 +101,17 @@ def check_sae_report(values: Mapping[str, Any], event: Mapping[str, Any], today:
     knowledge <= report submitted <= today; hospital discharge not before admission."""
     problems = required(values, ["aware_on", "narrative"], "for an SAE report")
     if not is_serious(event):
-        problems.append(Problem(None, "not_serious", "the adverse event meets no seriousness criterion; mark it serious first"))
+        problems.append(
+            Problem(
+                None, "not_serious", "the adverse event meets no seriousness criterion; mark it serious first"
+            )
+        )
     aware, reported = values.get("aware_on"), values.get("reported_on")
     problems += ordered(event.get("start_date"), aware, "event start_date", "aware_on")
     problems += ordered(aware, reported, "aware_on", "reported_on")
-    problems += ordered(values.get("admitted_on"), values.get("discharged_on"), "admitted_on", "discharged_on")
+    problems += ordered(
+        values.get("admitted_on"), values.get("discharged_on"), "admitted_on", "discharged_on"
+    )
     for field in ("aware_on", "reported_on", "admitted_on", "discharged_on"):
         problems += not_in_future(values.get(field), today, field)
     return problems

@@ -57,8 +57,11 @@ class Completeness:
         return not self.missing_forms and not self.unanswered_reviews
 
 
-def completeness(collection: Collection, forms_saved: Iterable[str], reviews_answered: Iterable[str]) -> Completeness:
+def completeness(
+    collection: Collection, forms_saved: Iterable[str], reviews_answered: Iterable[str]
+) -> Completeness:
     saved, answered = set(forms_saved), set(reviews_answered)
     return Completeness(
-        tuple(f for f in collection.forms if f not in saved), tuple(r for r in collection.reviews if r not in answered)
+        tuple(f for f in collection.forms if f not in saved),
+        tuple(r for r in collection.reviews if r not in answered),
     )

@@ -48,7 +48,10 @@ def dosing_dates(
 
 
 def period_of_date(
-    periods: Sequence[Period], randomisation_date: dt.date, on: dt.date, given: Mapping[int, dt.date] | None = None
+    periods: Sequence[Period],
+    randomisation_date: dt.date,
+    on: dt.date,
+    given: Mapping[int, dt.date] | None = None,
 ) -> int | None:
     """The period in which an event starting on `on` is counted; None before the first dosing."""
     if not periods:

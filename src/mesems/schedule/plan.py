@@ -45,7 +45,9 @@ class PlannedVisit:
 def plan_visits(protocol: Protocol, randomisation_date: dt.date) -> tuple[PlannedVisit, ...]:
     """Every scheduled visit of a participant randomised on `randomisation_date`, in week order."""
     visits = protocol.schedule.visits
-    windows = [visit_window(randomisation_date, v.week, v.window_before_days, v.window_after_days) for v in visits]
+    windows = [
+        visit_window(randomisation_date, v.week, v.window_before_days, v.window_after_days) for v in visits
+    ]
     planned = []
     for i, (visit, window) in enumerate(zip(visits, windows, strict=True)):
         if i + 1 < len(visits):
@@ -75,15 +77,26 @@ def unscheduled_visit_id(number: int) -> str:
 
 
 def plan_unscheduled_visit(
-    protocol: Protocol, randomisation_date: dt.date, on: dt.date, reason: str, number: int, given_dosing: dict[int, dt.date] | None = None
+    protocol: Protocol,
+    randomisation_date: dt.date,
+    on: dt.date,
+    reason: str,
+    number: int,
+    given_dosing: dict[int, dt.date] | None = None,
 ) -> PlannedVisit:
     """An unscheduled visit on `on` for `reason` (one of the protocol's `unscheduled_visits_for`)."""
     allowed = protocol.schedule.unscheduled_visits_for
     if reason not in allowed:
-        raise ScheduleError(f"no unscheduled visit for {reason!r}; expected one of [{', '.join(allowed)}]", field="reason")
+        raise ScheduleError(
+            f"no unscheduled visit for {reason!r}; expected one of [{', '.join(allowed)}]", field="reason"
+        )
     if on < randomisation_date:
-        raise ScheduleError(f"an unscheduled visit on {on} is before randomisation ({randomisation_date})", field="visit_date")
-    period = period_of_date(protocol.periods, randomisation_date, on, given_dosing) or protocol.periods[0].number
+        raise ScheduleError(
+            f"an unscheduled visit on {on} is before randomisation ({randomisation_date})", field="visit_date"
+        )
+    period = (
+        period_of_date(protocol.periods, randomisation_date, on, given_dosing) or protocol.periods[0].number
+    )
     return PlannedVisit(
         visit_id=unscheduled_visit_id(number),
         name=f"Unscheduled visit ({reason})",

@@ -23,7 +23,9 @@ class VisitStatus(StrEnum):
     MISSED = "missed"
 
 
-def visit_status(visit: PlannedVisit, today: dt.date, done_on: dt.date | None = None, declared_missed: bool = False) -> VisitStatus:
+def visit_status(
+    visit: PlannedVisit, today: dt.date, done_on: dt.date | None = None, declared_missed: bool = False
+) -> VisitStatus:
     if done_on is not None:
         return VisitStatus.DONE
     if declared_missed or today >= visit.missed_from:

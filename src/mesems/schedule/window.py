@@ -47,6 +47,8 @@ def target_date(randomisation_date: dt.date, week: int) -> dt.date:
 def visit_window(randomisation_date: dt.date, week: int, before_days: int = 0, after_days: int = 0) -> Window:
     """The window of the visit at `week`: target = randomisation date + 7 x week days."""
     if before_days < 0 or after_days < 0:
-        raise ScheduleError(f"window days cannot be negative, got -{before_days}/+{after_days}", field="window")
+        raise ScheduleError(
+            f"window days cannot be negative, got -{before_days}/+{after_days}", field="window"
+        )
     target = target_date(randomisation_date, week)
     return Window(target, target - dt.timedelta(days=before_days), target + dt.timedelta(days=after_days))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,12 @@ import pytest
 from django.test import Client
 
 from tests.web.conftest import PASSWORD
+
+
+def site_today() -> dt.date:
+    """Today at the test sites (SE-KAR, IT-01: Central European time): forms refuse dates in the
+    site's future, so tests count days from the site's calendar, not the machine's."""
+    return dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +35,7 @@ def randomised(make_participant: Any) -> Callable[..., Any]:
         participant = make_participant(code, site, course)
         participant.status = Participant.Status.RANDOMISED
         participant.save()
-        start_schedule(participant, dt.date.today() - dt.timedelta(weeks=weeks_ago))
+        start_schedule(participant, site_today() - dt.timedelta(weeks=weeks_ago))
         return participant
 
     return make
@@ -39,7 +46,11 @@ class Api:
 
     def __init__(self, username: str) -> None:
         self.client = Client()
-        answer = self.client.post("/api/auth/token", data={"username": username, "password": PASSWORD}, content_type="application/json")
+        answer = self.client.post(
+            "/api/auth/token",
+            data={"username": username, "password": PASSWORD},
+            content_type="application/json",
+        )
         assert answer.status_code == 200, answer.content
         self.headers = {"HTTP_AUTHORIZATION": f"Bearer {answer.json()['token']}"}
 
@@ -47,7 +58,9 @@ class Api:
         return self.client.get(f"/api{path}", **self.headers)
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self.client.post(f"/api{path}", data=body or {}, content_type="application/json", **self.headers)
+        return self.client.post(
+            f"/api{path}", data=body or {}, content_type="application/json", **self.headers
+        )
 
     def put(self, path: str, body: dict[str, Any]) -> Any:
         return self.client.put(f"/api{path}", data=body, content_type="application/json", **self.headers)
@@ -63,7 +76,7 @@ def api(make_user: Any) -> Callable[..., Api]:
 
 
 def days_ago(n: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+    return (site_today() - dt.timedelta(days=n)).isoformat()
 
 
 def week0(participant: Any) -> dt.date:
@@ -72,5 +85,11 @@ def week0(participant: Any) -> dt.date:
 
 def report(api: Any, code: str, visit: str, on: dt.date, **extra: Any) -> Any:
     """Reports a visit as done on `on`, with all three reviews answered 'no'."""
-    body = {"visit_date": on.isoformat(), "ae_review": "no", "conmed_review": "no", "relapse_review": "no", **extra}
+    body = {
+        "visit_date": on.isoformat(),
+        "ae_review": "no",
+        "conmed_review": "no",
+        "relapse_review": "no",
+        **extra,
+    }
     return api.put(f"/participants/{code}/visits/{visit}", body)

@@ -14,18 +14,28 @@ import pytest
 from mesems.access import Role
 from tests.conftest import REPO
 from tests.web.conftest import PASSWORD
+from tests.web.visits.conftest import site_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CODE = "SE-KAR-0001"
 SHOTS = REPO / "test-artifacts" / "crf"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in the test thread; the server has its own
+    monkeypatch.setenv(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # Playwright's loop runs in the test thread; the server has its own
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -38,7 +48,9 @@ def shot(page: Any, name: str) -> None:
 
 
 def sign_in(browser: Any, url: str, username: str) -> Any:
-    page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="en-GB", timezone_id="Europe/Stockholm")
+    page = browser.new_page(
+        viewport={"width": 1366, "height": 800}, locale="en-GB", timezone_id="Europe/Stockholm"
+    )
     page.goto(f"{url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -49,8 +61,12 @@ def sign_in(browser: Any, url: str, username: str) -> Any:
 
 def test_a_day_at_the_site(browser: Any, live_server: Any, randomised: Any, make_user: Any) -> None:
     randomised(CODE, weeks_ago=5)
-    nurse_user, investigator_user, monitor_user = make_user(Role.NURSE, "SE-KAR"), make_user(Role.INVESTIGATOR, "SE-KAR"), make_user(Role.MONITOR)
-    url, visit_day = live_server.url, (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    nurse_user, investigator_user, monitor_user = (
+        make_user(Role.NURSE, "SE-KAR"),
+        make_user(Role.INVESTIGATOR, "SE-KAR"),
+        make_user(Role.MONITOR),
+    )
+    url, visit_day = live_server.url, (site_today() - dt.timedelta(days=7)).isoformat()
 
     nurse = sign_in(browser, url, nurse_user.username)
     shot(nurse, "01-home")
@@ -75,7 +91,9 @@ def test_a_day_at_the_site(browser: Any, live_server: Any, randomised: Any, make
     nurse.click("button:text-is('Save')")
     error = nurse.locator("#field-systolic_bp .errorlist")
     assert "outside 60-250 mmHg" in error.inner_text()
-    assert nurse.evaluate("document.activeElement.id") == "id_systolic_bp", "the first bad field has the focus"
+    assert nurse.evaluate("document.activeElement.id") == "id_systolic_bp", (
+        "the first bad field has the focus"
+    )
     shot(nurse, "04-form-error-at-field")
     nurse.fill("#id_systolic_bp", "120")
     nurse.click("button:text-is('Save')")

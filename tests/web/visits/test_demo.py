@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 
 from mesems.access import Role
 from tests.web.conftest import PASSWORD
+from tests.web.visits.conftest import site_today
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,12 @@ def test_fill_past_visits_then_sign_and_query(randomised: Any, make_user: Any) -
     from mesems.web.apps.visits.services import raise_query, sign_visit, visit_views
 
     participant = randomised("SE-KAR-0001", weeks_ago=26)
-    nurse, investigator, monitor = make_user(Role.NURSE, "SE-KAR"), make_user(Role.INVESTIGATOR, "SE-KAR"), make_user(Role.MONITOR)
-    done = fill_past_visits(nurse, participant.code, dt.date.today(), np.random.default_rng(7))
+    nurse, investigator, monitor = (
+        make_user(Role.NURSE, "SE-KAR"),
+        make_user(Role.INVESTIGATOR, "SE-KAR"),
+        make_user(Role.MONITOR),
+    )
+    done = fill_past_visits(nurse, participant.code, site_today(), np.random.default_rng(7))
     assert [v.code for v in done] == ["W00", "W04", "W08", "W12", "W16", "W20", "W24"]
     views = {v.visit.code: v for v in visit_views(participant)}
     assert all(views[code].completeness.complete for code in ("W00", "W24"))

@@ -11,7 +11,7 @@ from django.test import Client
 
 from mesems.access import Role
 from tests.web.conftest import PASSWORD
-from tests.web.visits.conftest import days_ago
+from tests.web.visits.conftest import days_ago, site_today
 
 pytestmark = pytest.mark.django_db
 CODE = "SE-KAR-0001"
@@ -26,12 +26,21 @@ def nurse(randomised: Any, make_user: Any) -> Client:
 
 
 def _report_w04(client: Client) -> None:
-    answer = client.post(f"/site/p/{CODE}/visits/W04/", {"visit_date": days_ago(7), "ae_review": "yes", "conmed_review": "no", "relapse_review": "no"})
+    answer = client.post(
+        f"/site/p/{CODE}/visits/W04/",
+        {"visit_date": days_ago(7), "ae_review": "yes", "conmed_review": "no", "relapse_review": "no"},
+    )
     assert answer.status_code == 302
 
 
 def test_pages_render(nurse: Client) -> None:
-    for url in ("/site/", f"/site/p/{CODE}/", f"/site/p/{CODE}/visits/W04/", "/site/queries/", f"/participants/{CODE}/"):
+    for url in (
+        "/site/",
+        f"/site/p/{CODE}/",
+        f"/site/p/{CODE}/visits/W04/",
+        "/site/queries/",
+        f"/participants/{CODE}/",
+    ):
         assert nurse.get(url).status_code == 200, url
     assert "W04" in nurse.get("/site/").content.decode()
     assert nurse.get("/site/p/IT-01-0001/").status_code == 404
@@ -40,7 +49,13 @@ def test_pages_render(nurse: Client) -> None:
 def test_bad_value_is_shown_at_its_field_and_the_fix_saves(nurse: Client) -> None:
     _report_w04(nurse)
     url = f"/site/p/{CODE}/new/vital-signs/?visit=W04"
-    body = {"visit": "W04", "measured_on": days_ago(7), "systolic_bp": "1200", "diastolic_bp": "80", "heart_rate": "70"}
+    body = {
+        "visit": "W04",
+        "measured_on": days_ago(7),
+        "systolic_bp": "1200",
+        "diastolic_bp": "80",
+        "heart_rate": "70",
+    }
     page = nurse.post(url, body).content.decode()
     assert 'id="field-systolic_bp"' in page and "outside 60-250 mmHg" in page
     field_block = page.split('id="field-systolic_bp"')[1].split('id="field-diastolic_bp"')[0]
@@ -53,7 +68,16 @@ def test_bad_value_is_shown_at_its_field_and_the_fix_saves(nurse: Client) -> Non
 
 def test_stale_edit_page_tells_and_keeps_the_entry(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    saved = nurse.post(f"/site/p/{CODE}/new/vital-signs/?visit=W04", {"visit": "W04", "measured_on": days_ago(7), "systolic_bp": "120", "diastolic_bp": "80", "heart_rate": "70"})
+    saved = nurse.post(
+        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
+        {
+            "visit": "W04",
+            "measured_on": days_ago(7),
+            "systolic_bp": "120",
+            "diastolic_bp": "80",
+            "heart_rate": "70",
+        },
+    )
     url = saved["Location"]
     other = Client()
     other.force_login(make_user(Role.INVESTIGATOR, "SE-KAR"))
@@ -65,8 +89,26 @@ def test_stale_edit_page_tells_and_keeps_the_entry(nurse: Client, make_user: Any
 
 def test_sign_page_shows_the_meaning_and_needs_the_password(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    nurse.post(f"/site/p/{CODE}/new/vital-signs/?visit=W04", {"visit": "W04", "measured_on": days_ago(7), "systolic_bp": "120", "diastolic_bp": "80", "heart_rate": "70"})
-    nurse.post(f"/site/p/{CODE}/new/mri/?visit=W04", {"visit": "W04", "scan_date": days_ago(7), "gel": "1", "field_strength": "1.5", "reader_blinded": "on"})
+    nurse.post(
+        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
+        {
+            "visit": "W04",
+            "measured_on": days_ago(7),
+            "systolic_bp": "120",
+            "diastolic_bp": "80",
+            "heart_rate": "70",
+        },
+    )
+    nurse.post(
+        f"/site/p/{CODE}/new/mri/?visit=W04",
+        {
+            "visit": "W04",
+            "scan_date": days_ago(7),
+            "gel": "1",
+            "field_strength": "1.5",
+            "reader_blinded": "on",
+        },
+    )
     investigator = Client()
     investigator.force_login(make_user(Role.INVESTIGATOR, "SE-KAR"))
     url = f"/site/p/{CODE}/visits/W04/sign/"
@@ -78,14 +120,33 @@ def test_sign_page_shows_the_meaning_and_needs_the_password(nurse: Client, make_
 
 def test_query_through_htmx_and_audit_page(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    saved = nurse.post(f"/site/p/{CODE}/new/vital-signs/?visit=W04", {"visit": "W04", "measured_on": days_ago(7), "systolic_bp": "120", "diastolic_bp": "80", "heart_rate": "70"})
+    saved = nurse.post(
+        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
+        {
+            "visit": "W04",
+            "measured_on": days_ago(7),
+            "systolic_bp": "120",
+            "diastolic_bp": "80",
+            "heart_rate": "70",
+        },
+    )
     record_id = int(saved["Location"].rstrip("/").split("/")[-1])
     monitor = Client()
     monitor.force_login(make_user(Role.MONITOR))
-    fragment = monitor.post(f"/site/f/vital-signs/{record_id}/queries/", {"field": "heart_rate", "text": "ECG says 64"}, HTTP_HX_REQUEST="true")
-    assert fragment.status_code == 200 and "ECG says 64" in fragment.content.decode() and "<html" not in fragment.content.decode()
+    fragment = monitor.post(
+        f"/site/f/vital-signs/{record_id}/queries/",
+        {"field": "heart_rate", "text": "ECG says 64"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert (
+        fragment.status_code == 200
+        and "ECG says 64" in fragment.content.decode()
+        and "<html" not in fragment.content.decode()
+    )
     query_id = __import__("mesems.web.apps.visits.models", fromlist=["Query"]).Query.objects.get().pk
-    answered = nurse.post(f"/site/queries/{query_id}/answer/", {"text": "64 is right"}, HTTP_HX_REQUEST="true")
+    answered = nurse.post(
+        f"/site/queries/{query_id}/answer/", {"text": "64 is right"}, HTTP_HX_REQUEST="true"
+    )
     assert "64 is right" in answered.content.decode()
     verified = monitor.post(f"/site/f/vital-signs/{record_id}/verify/", HTTP_HX_REQUEST="true")
     assert "source-data-verified" in verified.content.decode()
@@ -104,21 +165,42 @@ def test_swedish_and_site_time_zone(nurse: Client) -> None:
 def test_relapse_with_unscheduled_visit_is_confirmed_by_edss(randomised: Any, api: Any) -> None:
     randomised(CODE, weeks_ago=20)
     nurse = api(Role.NURSE)
-    week0 = dt.date.today() - dt.timedelta(weeks=20)
-    nurse.put(f"/participants/{CODE}/visits/W00", {"visit_date": week0.isoformat(), "ae_review": "no", "conmed_review": "no", "relapse_review": "no"})
-    nurse.post(f"/participants/{CODE}/crf/edss", {"visit": "W00", "assessed_on": week0.isoformat(), "edss": 3.0})
+    week0 = site_today() - dt.timedelta(weeks=20)
+    nurse.put(
+        f"/participants/{CODE}/visits/W00",
+        {"visit_date": week0.isoformat(), "ae_review": "no", "conmed_review": "no", "relapse_review": "no"},
+    )
+    nurse.post(
+        f"/participants/{CODE}/crf/edss", {"visit": "W00", "assessed_on": week0.isoformat(), "edss": 3.0}
+    )
     visit = nurse.post(f"/participants/{CODE}/unscheduled-visits", {"visit_date": days_ago(3)}).json()
-    relapse = nurse.post(f"/participants/{CODE}/crf/relapse", {"visit": visit["code"], "onset_date": days_ago(5), "symptoms": "leg weakness", "duration_hours": 96})
-    assert relapse.status_code == 201 and relapse.json()["confirmed"] is False and relapse.json()["period"] == 1
-    nurse.post(f"/participants/{CODE}/crf/edss", {"visit": visit["code"], "assessed_on": days_ago(3), "edss": 4.0})
+    relapse = nurse.post(
+        f"/participants/{CODE}/crf/relapse",
+        {"visit": visit["code"], "onset_date": days_ago(5), "symptoms": "leg weakness", "duration_hours": 96},
+    )
+    assert (
+        relapse.status_code == 201 and relapse.json()["confirmed"] is False and relapse.json()["period"] == 1
+    )
+    nurse.post(
+        f"/participants/{CODE}/crf/edss", {"visit": visit["code"], "assessed_on": days_ago(3), "edss": 4.0}
+    )
     assert nurse.get(f"/crf/relapse/{relapse.json()['id']}").json()["confirmed"] is True
 
 
 def test_end_of_study_sets_the_participant_status(randomised: Any, api: Any) -> None:
     participant = randomised(CODE, weeks_ago=10)
     nurse = api(Role.NURSE)
-    answer = nurse.post(f"/participants/{CODE}/crf/end-of-study", {"status": "lost_to_follow_up", "end_date": days_ago(0), "reason": "no contact since W04"})
+    answer = nurse.post(
+        f"/participants/{CODE}/crf/end-of-study",
+        {"status": "lost_to_follow_up", "end_date": days_ago(0), "reason": "no contact since W04"},
+    )
     assert answer.status_code == 201 and answer.json()["last_visit_week"] is None
     participant.refresh_from_db()
     assert participant.status == "lost_to_follow_up"
-    assert nurse.post(f"/participants/{CODE}/crf/end-of-study", {"status": "withdrawn", "end_date": days_ago(0), "reason": "x"}).status_code == 422
+    assert (
+        nurse.post(
+            f"/participants/{CODE}/crf/end-of-study",
+            {"status": "withdrawn", "end_date": days_ago(0), "reason": "x"},
+        ).status_code
+        == 422
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from mesems.access import Role
 from tests.web.conftest import api_client, login_client
+from tests.web.visits.conftest import site_today
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 MINE, THEIRS = "IT-01-0001", "SE-KAR-0001"
@@ -28,19 +29,39 @@ def two_sites(live_server: Any, randomised: Any, make_user: Any) -> dict[str, An
     for code, site in ((MINE, "IT-01"), (THEIRS, "SE-KAR")):
         randomised(code, site, weeks_ago=5)
     users = {
-        "it_nurse": make_user(Role.NURSE, "IT-01"), "se_nurse": make_user(Role.NURSE, "SE-KAR"),
-        "se_investigator": make_user(Role.INVESTIGATOR, "SE-KAR"), "monitor": make_user(Role.MONITOR),
+        "it_nurse": make_user(Role.NURSE, "IT-01"),
+        "se_nurse": make_user(Role.NURSE, "SE-KAR"),
+        "se_investigator": make_user(Role.INVESTIGATOR, "SE-KAR"),
+        "monitor": make_user(Role.MONITOR),
         "it_monitor": make_user(Role.MONITOR, "IT-01", "monitor-it"),
     }
     se = api_client(live_server.url, users["se_nurse"].username)
-    week4 = (dt.date.today() - dt.timedelta(days=7)).isoformat()
-    assert se.put(f"/api/participants/{THEIRS}/visits/W04", json={"visit_date": week4, "ae_review": "no", "conmed_review": "no", "relapse_review": "no"}).status_code == 200
-    vitals = se.post(f"/api/participants/{THEIRS}/crf/vital-signs", json={"visit": "W04", "measured_on": week4, "systolic_bp": 120, "diastolic_bp": 80, "heart_rate": 70})
+    week4 = (site_today() - dt.timedelta(days=7)).isoformat()
+    assert (
+        se.put(
+            f"/api/participants/{THEIRS}/visits/W04",
+            json={"visit_date": week4, "ae_review": "no", "conmed_review": "no", "relapse_review": "no"},
+        ).status_code
+        == 200
+    )
+    vitals = se.post(
+        f"/api/participants/{THEIRS}/crf/vital-signs",
+        json={"visit": "W04", "measured_on": week4, "systolic_bp": 120, "diastolic_bp": 80, "heart_rate": 70},
+    )
     assert vitals.status_code == 201
     monitor = api_client(live_server.url, users["monitor"].username)
-    query = monitor.post("/api/queries", json={"kind": "vital-signs", "record_id": vitals.json()["id"], "field": "heart_rate", "text": "ECG?"})
+    query = monitor.post(
+        "/api/queries",
+        json={"kind": "vital-signs", "record_id": vitals.json()["id"], "field": "heart_rate", "text": "ECG?"},
+    )
     assert query.status_code == 201
-    return {"url": live_server.url, "users": users, "vitals": vitals.json()["id"], "query": query.json()["id"], "week4": week4}
+    return {
+        "url": live_server.url,
+        "users": users,
+        "vitals": vitals.json()["id"],
+        "query": query.json()["id"],
+        "week4": week4,
+    }
 
 
 def test_another_sites_forms_do_not_exist_for_a_site_user(two_sites: dict[str, Any]) -> None:
@@ -57,10 +78,18 @@ def test_another_sites_forms_do_not_exist_for_a_site_user(two_sites: dict[str, A
         it.post(f"/api/queries/{two_sites['query']}/answer", json={"text": "x"}),
     ]
     assert [a.status_code for a in answers] == [404] * len(answers)
-    assert it.get("/api/queries").json() == [] and it.get("/api/queries/counts").json() == {"sites": {}, "participants": {}}
+    assert it.get("/api/queries").json() == [] and it.get("/api/queries/counts").json() == {
+        "sites": {},
+        "participants": {},
+    }
     it_monitor = api_client(two_sites["url"], "monitor-it")
     assert it_monitor.post(f"/api/crf/vital-signs/{rid}/verify").status_code == 404
-    assert it_monitor.post("/api/queries", json={"kind": "vital-signs", "record_id": rid, "field": "heart_rate", "text": "?"}).status_code == 404
+    assert (
+        it_monitor.post(
+            "/api/queries", json={"kind": "vital-signs", "record_id": rid, "field": "heart_rate", "text": "?"}
+        ).status_code
+        == 404
+    )
     central = api_client(two_sites["url"], two_sites["users"]["monitor"].username)
     assert central.get("/api/queries/counts").json()["sites"] == {"SE-KAR": 1}
 
@@ -69,7 +98,12 @@ def test_another_sites_pages_do_not_exist(two_sites: dict[str, Any]) -> None:
     it = login_client(two_sites["url"], two_sites["users"]["it_nurse"].username)
     dashboard = it.get("/site/")
     assert dashboard.status_code == 200 and MINE in dashboard.text and THEIRS not in dashboard.text
-    for url in (f"/site/p/{THEIRS}/", f"/site/p/{THEIRS}/visits/W04/", f"/site/f/vital-signs/{two_sites['vitals']}/", f"/site/f/vital-signs/{two_sites['vitals']}/audit/"):
+    for url in (
+        f"/site/p/{THEIRS}/",
+        f"/site/p/{THEIRS}/visits/W04/",
+        f"/site/f/vital-signs/{two_sites['vitals']}/",
+        f"/site/f/vital-signs/{two_sites['vitals']}/audit/",
+    ):
         assert it.get(url).status_code == 404, url
     assert THEIRS not in it.get("/site/queries/").text
 
@@ -82,9 +116,14 @@ def test_two_users_saving_the_same_form_at_once(two_sites: dict[str, Any]) -> No
 
     def save(client: httpx.Client, heart_rate: int) -> None:
         barrier.wait()
-        answers.append(client.put(f"/api/crf/vital-signs/{rid}", json={"heart_rate": heart_rate, "version": 1, "reason": "re-measured"}))
+        answers.append(
+            client.put(
+                f"/api/crf/vital-signs/{rid}",
+                json={"heart_rate": heart_rate, "version": 1, "reason": "re-measured"},
+            )
+        )
 
-    threads = [threading.Thread(target=save, args=(c, hr)) for c, hr in zip(clients, (71, 72))]
+    threads = [threading.Thread(target=save, args=(c, hr)) for c, hr in zip(clients, (71, 72), strict=True)]
     for t in threads:
         t.start()
     for t in threads:

@@ -8,5 +8,25 @@ from mesems.web.apps.safety.forms import AdverseEventForm, SeriousAdverseEventFo
 from mesems.web.apps.safety.models import AdverseEvent, SeriousAdverseEvent
 from mesems.web.apps.visits.registry import FormKind, register
 
-register(FormKind("adverse_event", "adverse-event", _("Adverse event"), AdverseEvent, AdverseEventForm, "log", ("term", "grade", "serious", "period")))
-register(FormKind("sae", "sae", _("Serious adverse event report"), SeriousAdverseEvent, SeriousAdverseEventForm, "log", ("aware_on", "due_on", "reported_on")))
+register(
+    FormKind(
+        "adverse_event",
+        "adverse-event",
+        _("Adverse event"),
+        AdverseEvent,
+        AdverseEventForm,
+        "log",
+        ("term", "grade", "serious", "period"),
+    )
+)
+register(
+    FormKind(
+        "sae",
+        "sae",
+        _("Serious adverse event report"),
+        SeriousAdverseEvent,
+        SeriousAdverseEventForm,
+        "log",
+        ("aware_on", "due_on", "reported_on"),
+    )
+)

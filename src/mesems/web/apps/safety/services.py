@@ -27,10 +27,20 @@ class SaeClock:
 
 def sae_clocks(user: Any, include_reported: bool = False) -> list[SaeClock]:
     """The expedited-reporting clocks of the SAE reports the user may see, the most urgent first."""
-    reports = scope_to_site(SeriousAdverseEvent.objects.select_related("participant__site", "adverse_event"), user, "participant__site")
+    reports = scope_to_site(
+        SeriousAdverseEvent.objects.select_related("participant__site", "adverse_event"),
+        user,
+        "participant__site",
+    )
     clocks = []
     for report in reports.filter(due_on__isnull=False, aware_on__isnull=False):
-        duty = ReportingDuty(report.clock_id, report.clock_id.replace("_", " "), (report.due_on - report.aware_on).days, report.aware_on, report.due_on)
+        duty = ReportingDuty(
+            report.clock_id,
+            report.clock_id.replace("_", " "),
+            (report.due_on - report.aware_on).days,
+            report.aware_on,
+            report.due_on,
+        )
         status = clock_status(duty, site_today(report.participant.site), report.reported_on)
         if include_reported or report.reported_on is None:
             clocks.append(SaeClock(report, status))

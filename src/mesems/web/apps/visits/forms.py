@@ -43,14 +43,19 @@ class CrfForm(forms.ModelForm):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
-        required=False, label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for every change after the first save; kept in the audit trail."),
     )
 
-    def __init__(self, *args: Any, context: RecordContext, reason_required: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, context: RecordContext, reason_required: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
         self.reason_required = reason_required
+        self.signature: Any = None
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput(attrs={"max": context.today.isoformat()})
@@ -71,7 +76,9 @@ class CrfForm(forms.ModelForm):
         for problem in self.check(values):
             self.add_problem(problem)
         if self.reason_required and not (values.get("reason") or "").strip():
-            self.add_error("reason", ValidationError(_("Give the reason for this change."), code="reason_required"))
+            self.add_error(
+                "reason", ValidationError(_("Give the reason for this change."), code="reason_required")
+            )
         return values
 
     def add_problem(self, problem: Problem) -> None:
@@ -87,5 +94,7 @@ def problems_of(form: forms.BaseForm) -> list[Problem]:
     for field, errors in form.errors.as_data().items():
         for error in errors:
             message = error.message % error.params if error.params else error.message
-            problems.append(Problem(None if field == "__all__" else field, error.code or "invalid", str(message)))
+            problems.append(
+                Problem(None if field == "__all__" else field, error.code or "invalid", str(message))
+            )
     return problems

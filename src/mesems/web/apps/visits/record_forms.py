@@ -45,7 +45,14 @@ class DemographicsForm(CrfForm):
 class MSHistoryForm(CrfForm):
     class Meta:
         model = MSHistory
-        fields = ["onset_date", "diagnosis_date", "ms_course", "relapses_prior_12m", "csf_oligoclonal_bands", "prior_therapies"]
+        fields = [
+            "onset_date",
+            "diagnosis_date",
+            "ms_course",
+            "relapses_prior_12m",
+            "csf_oligoclonal_bands",
+            "prior_therapies",
+        ]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         return disposition.check_ms_history(values, self.context.today)
@@ -57,7 +64,10 @@ class ConsentForm(CrfForm):
         fields = ["form_version", "consented_on", "withdrawn_on", "notes"]
 
     def versions(self) -> list[ConsentVersion]:
-        return [ConsentVersion(v.version, v.effective_from, v.requires_reconsent) for v in ConsentFormVersion.objects.all()]
+        return [
+            ConsentVersion(v.version, v.effective_from, v.requires_reconsent)
+            for v in ConsentFormVersion.objects.all()
+        ]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         return check_consent(values, self.context.today, self.versions())
@@ -70,7 +80,14 @@ class ConsentForm(CrfForm):
 class VitalSignsForm(CrfForm):
     class Meta:
         model = VitalSigns
-        fields = ["measured_on", "systolic_bp", "diastolic_bp", "heart_rate", "temperature_c", "respiratory_rate"]
+        fields = [
+            "measured_on",
+            "systolic_bp",
+            "diastolic_bp",
+            "heart_rate",
+            "temperature_c",
+            "respiratory_rate",
+        ]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         return measurements.check_vital_signs(values, self.context.today)
@@ -100,7 +117,17 @@ class LabsForm(CrfForm):
 class EdssForm(CrfForm):
     class Meta:
         model = EdssAssessment
-        fields = ["assessed_on", "edss", "fs_pyramidal", "fs_cerebellar", "fs_brainstem", "fs_sensory", "fs_bowel_bladder", "fs_visual", "fs_cerebral"]
+        fields = [
+            "assessed_on",
+            "edss",
+            "fs_pyramidal",
+            "fs_cerebellar",
+            "fs_brainstem",
+            "fs_sensory",
+            "fs_bowel_bladder",
+            "fs_visual",
+            "fs_cerebral",
+        ]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         return check_edss_assessment(values, self.context.today)
@@ -114,20 +141,42 @@ class EdssForm(CrfForm):
 class MriReadForm(CrfForm):
     class Meta:
         model = MriRead
-        fields = ["scan_date", "field_strength", "gel", "new_t2", "t2_volume_ml", "black_holes", "reader_blinded"]
+        fields = [
+            "scan_date",
+            "field_strength",
+            "gel",
+            "new_t2",
+            "t2_volume_ml",
+            "black_holes",
+            "reader_blinded",
+        ]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         strength = values.get("field_strength")
-        return check_mri_read({**values, "field_strength_t": float(strength) if strength else None}, self.context.today, self.context.collection.t2_required)
+        return check_mri_read(
+            {**values, "field_strength_t": float(strength) if strength else None},
+            self.context.today,
+            self.context.collection.t2_required,
+        )
 
 
 class InfusionForm(CrfForm):
     class Meta:
         model = Infusion
-        fields = ["infused_on", "product_code", "dose_per_kg", "volume_ml", "completed", "reaction", "reaction_description"]
+        fields = [
+            "infused_on",
+            "product_code",
+            "dose_per_kg",
+            "volume_ml",
+            "completed",
+            "reaction",
+            "reaction_description",
+        ]
 
     def latest_weight(self, values: dict[str, Any]) -> Weight | None:
-        weights = Weight.objects.filter(participant=self.context.participant, measured_on__isnull=False, weight_kg__isnull=False)
+        weights = Weight.objects.filter(
+            participant=self.context.participant, measured_on__isnull=False, weight_kg__isnull=False
+        )
         if values.get("infused_on"):
             weights = weights.filter(measured_on__lte=values["infused_on"])
         return weights.order_by("-measured_on", "-id").first()
@@ -137,7 +186,13 @@ class InfusionForm(CrfForm):
         if dose is None:
             return [Problem(None, "no_dose_rule", "the protocol gives no dose rule for an infusion")]
         weight = self.latest_weight(values)
-        return check_infusion(values, self.context.today, dose, weight.weight_kg if weight else None, weight.measured_on if weight else None)
+        return check_infusion(
+            values,
+            self.context.today,
+            dose,
+            weight.weight_kg if weight else None,
+            weight.measured_on if weight else None,
+        )
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
         weight = self.latest_weight(values)
@@ -151,13 +206,26 @@ class RelapseForm(CrfForm):
         fields = ["onset_date", "symptoms", "duration_hours", "fever_or_infection", "steroid_treated"]
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
-        others = Relapse.objects.filter(participant=self.context.participant, onset_date__isnull=False).exclude(pk=self.instance.pk)
-        return check_relapse(values, self.context.today, self.context.randomisation_date, [r.onset_date for r in others])
+        others = Relapse.objects.filter(
+            participant=self.context.participant, onset_date__isnull=False
+        ).exclude(pk=self.instance.pk)
+        return check_relapse(
+            values, self.context.today, self.context.randomisation_date, [r.onset_date for r in others]
+        )
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
         onset, start = values.get("onset_date"), self.context.randomisation_date
-        period = period_of_date(self.context.protocol.periods, start, onset, given_dosing_dates(self.context.participant)) if onset and start else None
-        return {"period": period, "confirmed": confirmation(self.context.participant, onset, self.context.visit)}
+        period = (
+            period_of_date(
+                self.context.protocol.periods, start, onset, given_dosing_dates(self.context.participant)
+            )
+            if onset and start
+            else None
+        )
+        return {
+            "period": period,
+            "confirmed": confirmation(self.context.participant, onset, self.context.visit),
+        }
 
 
 def confirmation(participant: Any, onset: Any, visit: Visit | None) -> bool:
@@ -166,11 +234,20 @@ def confirmation(participant: Any, onset: Any, visit: Visit | None) -> bool:
     if onset is None or visit is None:
         return False
     at_relapse = EdssAssessment.objects.filter(visit=visit, edss__isnull=False).first()
-    before = EdssAssessment.objects.filter(participant=participant, assessed_on__lt=onset, edss__isnull=False).order_by("-assessed_on").first()
+    before = (
+        EdssAssessment.objects.filter(participant=participant, assessed_on__lt=onset, edss__isnull=False)
+        .order_by("-assessed_on")
+        .first()
+    )
     if at_relapse is None or before is None:
         return False
     fs = [f for f in EdssForm.Meta.fields if f.startswith("fs_")]
-    return relapse_confirmed(before.edss, at_relapse.edss, {f: getattr(before, f) for f in fs}, {f: getattr(at_relapse, f) for f in fs})
+    return relapse_confirmed(
+        before.edss,
+        at_relapse.edss,
+        {f: getattr(before, f) for f in fs},
+        {f: getattr(at_relapse, f) for f in fs},
+    )
 
 
 class ConMedForm(CrfForm):
@@ -201,12 +278,20 @@ class EndOfStudyForm(CrfForm):
         fields = ["status", "end_date", "reason"]
 
     def last_week(self) -> int | None:
-        done = Visit.objects.filter(participant=self.context.participant, visit_date__isnull=False, week__isnull=False).order_by("-week").first()
+        done = (
+            Visit.objects.filter(
+                participant=self.context.participant, visit_date__isnull=False, week__isnull=False
+            )
+            .order_by("-week")
+            .first()
+        )
         return done.week if done else None
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         final = self.context.protocol.schedule.visits[-1].week
-        return disposition.check_end_of_study(values, self.context.today, self.context.randomisation_date, self.last_week(), final)
+        return disposition.check_end_of_study(
+            values, self.context.today, self.context.randomisation_date, self.last_week(), final
+        )
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
         return {"last_visit_week": self.last_week()}
@@ -214,4 +299,6 @@ class EndOfStudyForm(CrfForm):
     def after_save(self, instance: Any, actor: Any) -> None:
         from mesems.web.apps.visits.services.records import set_participant_status
 
-        set_participant_status(instance.participant, instance.status, actor, f"end of study: {instance.status}")
+        set_participant_status(
+            instance.participant, instance.status, actor, f"end of study: {instance.status}"
+        )

@@ -59,7 +59,9 @@ def get_kind(name: str) -> FormKind:
     for kind in _KINDS.values():
         if name in (kind.key, kind.slug):
             return kind
-    raise NotFound(f"no form {name!r}; expected one of [{', '.join(k.slug for k in _KINDS.values())}]", field="kind")
+    raise NotFound(
+        f"no form {name!r}; expected one of [{', '.join(k.slug for k in _KINDS.values())}]", field="kind"
+    )
 
 
 def kind_of_model(model: type) -> FormKind:

@@ -16,7 +16,9 @@ from mesems.web.apps.visits.models import ParticipantSchedule, Visit
 
 class VisitReportForm(forms.ModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(required=False, label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        required=False, label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = Visit
@@ -31,12 +33,16 @@ class VisitReportForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         values = super().clean()
-        start = ParticipantSchedule.objects.get(participant_id=self.instance.participant_id).randomisation_date
+        start = ParticipantSchedule.objects.get(
+            participant_id=self.instance.participant_id
+        ).randomisation_date
         for problem in check_visit_report(values, self.today, start):
             if problem.field not in self.errors:
                 self.add_error(problem.field, ValidationError(problem.message, code=problem.code))
         if self.reason_required and not (values.get("reason") or "").strip():
-            self.add_error("reason", ValidationError(_("Give the reason for this change."), code="reason_required"))
+            self.add_error(
+                "reason", ValidationError(_("Give the reason for this change."), code="reason_required")
+            )
         return values
 
 
@@ -48,7 +54,9 @@ SIGNATURE_MEANING = _(
 
 
 class SignatureForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class QueryForm(forms.Form):

@@ -41,4 +41,5 @@ __all__ = [
     "VisitSignature",
     "VitalSigns",
     "Weight",
+    "YesNoUnknown",
 ]

@@ -10,8 +10,17 @@ class CrfRecord(models.Model):
     """One saved form. `version` is the optimistic lock: every save adds one, and an edit made
     from an older version is refused instead of overwriting what someone else saved."""
 
-    participant = models.ForeignKey("trials.Participant", on_delete=models.PROTECT, related_name="+", verbose_name=_("participant"))
-    visit = models.ForeignKey("visits.Visit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("visit"))
+    participant = models.ForeignKey(
+        "trials.Participant", on_delete=models.PROTECT, related_name="+", verbose_name=_("participant")
+    )
+    visit = models.ForeignKey(
+        "visits.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visit"),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)

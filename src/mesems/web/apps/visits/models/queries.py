@@ -14,7 +14,12 @@ class Query(models.Model):
     kind = models.CharField(max_length=40, help_text="form kind slug")
     record_id = models.BigIntegerField()
     field = models.CharField(_("field"), max_length=60)
-    status = models.CharField(_("status"), max_length=10, choices=[(s.value, s.value) for s in QueryStatus], default=QueryStatus.OPEN.value)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=[(s.value, s.value) for s in QueryStatus],
+        default=QueryStatus.OPEN.value,
+    )
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -15,7 +15,11 @@ from mesems.web.apps.visits.models.base import CrfRecord, YesNoUnknown
 
 
 def per_visit(name: str) -> list[models.UniqueConstraint]:
-    return [models.UniqueConstraint(fields=["visit"], condition=models.Q(visit__isnull=False), name=f"visits_{name}_one_per_visit")]
+    return [
+        models.UniqueConstraint(
+            fields=["visit"], condition=models.Q(visit__isnull=False), name=f"visits_{name}_one_per_visit"
+        )
+    ]
 
 
 def once(name: str) -> list[models.UniqueConstraint]:
@@ -41,9 +45,15 @@ class Demographics(CrfRecord):
 class MSHistory(CrfRecord):
     onset_date = models.DateField(_("date of first symptoms"), null=True, blank=True)
     diagnosis_date = models.DateField(_("date of diagnosis"), null=True, blank=True)
-    ms_course = models.CharField(_("disease course"), max_length=2, choices=Participant.Course.choices, blank=True)
-    relapses_prior_12m = models.IntegerField(_("relapses in the 12 months before randomisation"), null=True, blank=True)
-    csf_oligoclonal_bands = models.CharField(_("oligoclonal bands in CSF"), max_length=8, choices=YesNoUnknown.choices, blank=True)
+    ms_course = models.CharField(
+        _("disease course"), max_length=2, choices=Participant.Course.choices, blank=True
+    )
+    relapses_prior_12m = models.IntegerField(
+        _("relapses in the 12 months before randomisation"), null=True, blank=True
+    )
+    csf_oligoclonal_bands = models.CharField(
+        _("oligoclonal bands in CSF"), max_length=8, choices=YesNoUnknown.choices, blank=True
+    )
     prior_therapies = models.TextField(_("disease-modifying therapies before the trial"), blank=True)
 
     class Meta:
@@ -132,7 +142,9 @@ class MriRead(CrfRecord):
         T30 = "3.0", "3.0 T"
 
     scan_date = models.DateField(_("date of scan"), null=True, blank=True)
-    field_strength = models.CharField(_("field strength"), max_length=4, choices=Strength.choices, default=Strength.T15)
+    field_strength = models.CharField(
+        _("field strength"), max_length=4, choices=Strength.choices, default=Strength.T15
+    )
     gel = models.IntegerField(_("gadolinium-enhancing lesions (GEL)"), null=True, blank=True)
     new_t2 = models.IntegerField(_("new or enlarging T2 lesions"), null=True, blank=True)
     t2_volume_ml = models.FloatField(_("T2 lesion volume (mL)"), null=True, blank=True)
@@ -220,7 +232,9 @@ class EndOfStudy(CrfRecord):
     status = models.CharField(_("how participation ended"), max_length=20, choices=Status.choices, blank=True)
     end_date = models.DateField(_("date"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    last_visit_week = models.PositiveSmallIntegerField(_("last visit done (week)"), null=True, blank=True, editable=False)
+    last_visit_week = models.PositiveSmallIntegerField(
+        _("last visit done (week)"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("end of study")

@@ -12,7 +12,9 @@ from mesems.web.apps.visits.models.base import YesNoUnknown
 class ParticipantSchedule(models.Model):
     """Started once, by the allocation, on the randomisation date (week 0)."""
 
-    participant = models.OneToOneField("trials.Participant", on_delete=models.PROTECT, related_name="schedule")
+    participant = models.OneToOneField(
+        "trials.Participant", on_delete=models.PROTECT, related_name="schedule"
+    )
     randomisation_date = models.DateField(_("randomisation date"))
     started_at = models.DateTimeField(auto_now_add=True)
     started_by = models.CharField(max_length=150, blank=True)
@@ -39,9 +41,21 @@ class Visit(models.Model):
     missed = models.BooleanField(_("visit not done"), default=False)
     missed_reason = models.TextField(_("why the visit was not done"), blank=True)
     out_of_window = models.BooleanField(_("outside its window"), default=False)
-    ae_review = models.CharField(_("new or changed adverse events since the last visit?"), max_length=8, choices=YesNoUnknown.choices, blank=True)
-    conmed_review = models.CharField(_("new or changed concomitant medications since the last visit?"), max_length=8, choices=YesNoUnknown.choices, blank=True)
-    relapse_review = models.CharField(_("a relapse since the last visit?"), max_length=8, choices=YesNoUnknown.choices, blank=True)
+    ae_review = models.CharField(
+        _("new or changed adverse events since the last visit?"),
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        blank=True,
+    )
+    conmed_review = models.CharField(
+        _("new or changed concomitant medications since the last visit?"),
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        blank=True,
+    )
+    relapse_review = models.CharField(
+        _("a relapse since the last visit?"), max_length=8, choices=YesNoUnknown.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.CharField(max_length=150, blank=True)
@@ -50,7 +64,9 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["participant", "target_date", "code"]
-        constraints = [models.UniqueConstraint(fields=["participant", "code"], name="visits_visit_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "code"], name="visits_visit_unique_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id}/{self.code}"

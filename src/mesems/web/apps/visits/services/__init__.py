@@ -12,7 +12,13 @@ from mesems.web.apps.visits.services.dashboard import site_dashboard
 from mesems.web.apps.visits.services.editing import StaleEdit, site_today
 from mesems.web.apps.visits.services.queries import move_query, open_query_counts, raise_query
 from mesems.web.apps.visits.services.records import FormRefused, save_record, verify_record
-from mesems.web.apps.visits.services.schedule import add_unscheduled_visit, report_visit, start_schedule, start_schedule_as, visit_views
+from mesems.web.apps.visits.services.schedule import (
+    add_unscheduled_visit,
+    report_visit,
+    start_schedule,
+    start_schedule_as,
+    visit_views,
+)
 from mesems.web.apps.visits.services.signing import sign_visit
 
 __all__ = [

@@ -7,7 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from mesems.access.crf import may_view
 from mesems.schedule import PlannedVisit, VisitStatus, Window, visit_status
+from mesems.web.apps.accounts.services import role_of
 from mesems.web.apps.trials.models import Participant
 from mesems.web.apps.trials.services import visible_participants
 from mesems.web.apps.visits.models import Visit
@@ -40,7 +42,15 @@ class Dashboard:
 
 
 def _status(visit: Visit, today: dt.date) -> VisitStatus:
-    planned = PlannedVisit(visit.code, visit.name, visit.week, visit.period, Window(visit.target_date, visit.earliest, visit.latest), (), visit.missed_from)
+    planned = PlannedVisit(
+        visit.code,
+        visit.name,
+        visit.week,
+        visit.period,
+        Window(visit.target_date, visit.earliest, visit.latest),
+        (),
+        visit.missed_from,
+    )
     return visit_status(planned, today, visit.visit_date, visit.missed)
 
 
@@ -49,7 +59,9 @@ def site_dashboard(user: Any) -> Dashboard:
 
     participants = list(visible_participants(user).filter(schedule__isnull=False))
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for visit in Visit.objects.filter(participant__in=participants, week__isnull=False).order_by("target_date"):
+    for visit in Visit.objects.filter(participant__in=participants, week__isnull=False).order_by(
+        "target_date"
+    ):
         visits[visit.participant_id].append(visit)
     counts = open_query_counts(user)
     lines, overdue, due_now = [], [], []
@@ -62,9 +74,16 @@ def site_dashboard(user: Any) -> Dashboard:
                 overdue.append(due)
             if due.status == VisitStatus.DUE:
                 due_now.append(due)
-            if upcoming is None and due.status in {VisitStatus.UPCOMING, VisitStatus.DUE, VisitStatus.OVERDUE}:
+            if upcoming is None and due.status in {
+                VisitStatus.UPCOMING,
+                VisitStatus.DUE,
+                VisitStatus.OVERDUE,
+            }:
                 upcoming = due
         lines.append(ParticipantLine(participant, upcoming, counts["participants"].get(participant.code, 0)))
+    clocks = (
+        sae_clocks(user) if may_view(role_of(user), "sae") else []
+    )  # the blinded rater sees no safety data
     return Dashboard(
-        lines, overdue, due_now, dict(sorted(counts["sites"].items())), sum(counts["sites"].values()), sae_clocks(user)
+        lines, overdue, due_now, dict(sorted(counts["sites"].items())), sum(counts["sites"].values()), clocks
     )

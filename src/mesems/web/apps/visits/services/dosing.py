@@ -14,7 +14,9 @@ def given_dosing_dates(participant: Participant) -> dict[int, dt.date]:
 
     by_week = {p.dosing_week: p.number for p in current_protocol().periods if p.dosing_week is not None}
     given: dict[int, dt.date] = {}
-    for infusion in Infusion.objects.filter(participant=participant, infused_on__isnull=False).select_related("visit"):
+    for infusion in Infusion.objects.filter(participant=participant, infused_on__isnull=False).select_related(
+        "visit"
+    ):
         week = infusion.visit.week if infusion.visit else None
         if week in by_week:
             given[by_week[week]] = infusion.infused_on

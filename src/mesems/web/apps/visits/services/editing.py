@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from mesems.errors import ClinicalError
-from mesems.web.apps.audit.services import diff, plain, record_change, snapshot
+from mesems.web.apps.audit.services import diff, history, plain, record_change, snapshot
 
 
 class StaleEdit(ClinicalError):
@@ -32,11 +32,13 @@ def site_today(site: Any) -> Any:
 def check_version(instance: Any, given: Any, fields: list[str]) -> None:
     """Refuses an edit made from an older version, naming who changed what since."""
     if given is None or given == "":
-        raise ClinicalError("an edit must send the version it was made from (the form's `version`)", field="version", code="version_required")
+        raise ClinicalError(
+            "an edit must send the version it was made from (the form's `version`)",
+            field="version",
+            code="version_required",
+        )
     if int(given) == instance.version:
         return
-    from mesems.web.apps.audit.services import history
-
     since = [e for e in history(instance) if e.action in {"create", "update", "report"}][-1:]
     who = f" by {since[0].actor} at {since[0].at:%Y-%m-%d %H:%M} UTC" if since else ""
     changed = ", ".join(k for k in (since[0].changes if since else {}) if k in fields) or "its fields"
@@ -47,13 +49,30 @@ def check_version(instance: Any, given: Any, fields: list[str]) -> None:
     )
 
 
-def record_refusal(actor: Any, instance: models.Model, attempted: Mapping[str, Any], reason: str, site_code: str) -> None:
+def record_refusal(
+    actor: Any, instance: models.Model, attempted: Mapping[str, Any], reason: str, site_code: str
+) -> None:
     """Keeps a refused edit's values in the audit trail, outside the refused transaction."""
     with transaction.atomic():
-        record_change(actor, "edit_refused", instance, {k: [None, plain(v)] for k, v in attempted.items()}, reason=reason, site_code=site_code)
+        record_change(
+            actor,
+            "edit_refused",
+            instance,
+            {k: [None, plain(v)] for k, v in attempted.items()},
+            reason=reason,
+            site_code=site_code,
+        )
 
 
-def audited_save(actor: Any, instance: Any, before: Mapping[str, Any] | None, fields: list[str], reason: str, site_code: str, action: str | None = None) -> dict[str, list[Any]]:
+def audited_save(
+    actor: Any,
+    instance: Any,
+    before: Mapping[str, Any] | None,
+    fields: list[str],
+    reason: str,
+    site_code: str,
+    action: str | None = None,
+) -> dict[str, list[Any]]:
     """Saves `instance` one version up and writes its audit row (create: [None, new]; update: old -> new)."""
     username = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
     if before is not None:
@@ -63,6 +82,17 @@ def audited_save(actor: Any, instance: Any, before: Mapping[str, Any] | None, fi
         instance.created_by = username
     instance.save()
     after = snapshot(instance, fields)
-    changes = diff(before or {}, after) if before is not None else {k: [None, v] for k, v in after.items() if v not in (None, "")}
-    record_change(actor, action or ("update" if before is not None else "create"), instance, changes, reason=reason, site_code=site_code)
+    changes = (
+        diff(before or {}, after)
+        if before is not None
+        else {k: [None, v] for k, v in after.items() if v not in (None, "")}
+    )
+    record_change(
+        actor,
+        action or ("update" if before is not None else "create"),
+        instance,
+        changes,
+        reason=reason,
+        site_code=site_code,
+    )
     return changes

@@ -25,7 +25,13 @@ from mesems.web.apps.trials.services import current_protocol, visible_participan
 from mesems.web.apps.visits.forms import CrfForm, RecordContext, problems_of
 from mesems.web.apps.visits.models import CrfRecord, Relapse, Visit, VisitSignature
 from mesems.web.apps.visits.registry import FormKind, all_kinds, get_kind
-from mesems.web.apps.visits.services.editing import StaleEdit, audited_save, check_version, record_refusal, site_today
+from mesems.web.apps.visits.services.editing import (
+    StaleEdit,
+    audited_save,
+    check_version,
+    record_refusal,
+    site_today,
+)
 from mesems.web.apps.visits.services.schedule import randomisation_date_of
 
 
@@ -43,7 +49,13 @@ def refuse_invalid(form: forms.BaseForm) -> None:
 
 
 def context_for(participant: Participant, visit: Visit | None) -> RecordContext:
-    return RecordContext(participant, current_protocol(), site_today(participant.site), visit, randomisation_date_of(participant))
+    return RecordContext(
+        participant,
+        current_protocol(),
+        site_today(participant.site),
+        visit,
+        randomisation_date_of(participant),
+    )
 
 
 def tracked_fields(kind: FormKind) -> list[str]:
@@ -57,7 +69,11 @@ def visible_record(user: Any, kind: FormKind | str, record_id: int) -> CrfRecord
         raise AccessDenied(f"your role may not see the {kind.key.replace('_', ' ')} form")
     from mesems.web.apps.trials.services import visible_participants
 
-    record = kind.model.objects.filter(pk=record_id, participant__in=visible_participants(user)).select_related("participant__site", "visit").first()
+    record = (
+        kind.model.objects.filter(pk=record_id, participant__in=visible_participants(user))
+        .select_related("participant__site", "visit")
+        .first()
+    )
     if record is None:
         raise NotFound(f"no {kind.slug} form #{record_id}", field="id")
     return record
@@ -66,7 +82,9 @@ def visible_record(user: Any, kind: FormKind | str, record_id: int) -> CrfRecord
 def _visit_for_new(kind: FormKind, participant: Participant, visit_code: str | None) -> Visit | None:
     if not visit_code:
         if kind.scope == "visit":
-            refuse_field("visit", "required", f"the {kind.slug} form belongs to a visit; name the visit (e.g. W04)")
+            refuse_field(
+                "visit", "required", f"the {kind.slug} form belongs to a visit; name the visit (e.g. W04)"
+            )
         return None
     visit = Visit.objects.filter(participant=participant, code=visit_code).first()
     if visit is None:
@@ -76,7 +94,11 @@ def _visit_for_new(kind: FormKind, participant: Participant, visit_code: str | N
 
         wanted = collection_for(visit.assessments).forms
         if kind.key not in wanted:
-            refuse_field("visit", "not_collected", f"{visit.code} does not collect the {kind.slug} form; it collects [{', '.join(wanted)}]")
+            refuse_field(
+                "visit",
+                "not_collected",
+                f"{visit.code} does not collect the {kind.slug} form; it collects [{', '.join(wanted)}]",
+            )
         if visit.visit_date is None:
             refuse_field("visit", "visit_not_done", f"record the date of visit {visit.code} first")
     return visit
@@ -92,15 +114,35 @@ def _signed(visit: Visit | None) -> VisitSignature | None:
     return VisitSignature.objects.filter(visit=visit, voided_at__isnull=True).first() if visit else None
 
 
-def bind_form(kind: FormKind, participant: Participant, data: Mapping[str, Any] | None, instance: CrfRecord | None, visit: Visit | None) -> CrfForm:
+def bind_form(
+    kind: FormKind,
+    participant: Participant,
+    data: Mapping[str, Any] | None,
+    instance: CrfRecord | None,
+    visit: Visit | None,
+) -> CrfForm:
     """The kind's form, bound to `data` (or unbound for a blank page), with its rules' context."""
-    reason_required = instance is not None or _signed(visit) is not None
+    signature = _signed(visit)
     initial = {"version": instance.version} if instance is not None else None
-    return kind.form(data=data, instance=instance, initial=initial, context=context_for(participant, visit), reason_required=reason_required)
+    form = kind.form(
+        data=data,
+        instance=instance,
+        initial=initial,
+        context=context_for(participant, visit),
+        reason_required=instance is not None or signature is not None,
+    )
+    form.signature = signature  # looked up once, before the save takes the audit chain's lock
+    return form
 
 
 def save_record(
-    user: Any, kind: FormKind | str, participant_code: str, data: Mapping[str, Any], *, record_id: int | None = None, visit_code: str | None = None,
+    user: Any,
+    kind: FormKind | str,
+    participant_code: str,
+    data: Mapping[str, Any],
+    *,
+    record_id: int | None = None,
+    visit_code: str | None = None,
     posted: bool = False,
 ) -> CrfRecord:
     """Creates (no `record_id`) or edits a form as `user`; returns the saved record.
@@ -117,7 +159,9 @@ def save_record(
     with transaction.atomic():
         instance: CrfRecord | None = None
         if record_id is not None:
-            instance = kind.model.objects.select_for_update().filter(pk=record_id, participant=participant).first()
+            instance = (
+                kind.model.objects.select_for_update().filter(pk=record_id, participant=participant).first()
+            )
             if instance is None:
                 raise NotFound(f"no {kind.slug} form #{record_id} for {participant.code}", field="id")
             visit = instance.visit
@@ -147,13 +191,25 @@ def _defaults(kind: FormKind) -> dict[str, Any]:
 
 def _refuse_duplicate(kind: FormKind, participant: Participant, visit: Visit | None) -> None:
     if kind.scope == "once" and kind.model.objects.filter(participant=participant).exists():
-        refuse_field("kind", "exists", f"{participant.code} already has the {kind.slug} form; open it to change it")
+        refuse_field(
+            "kind", "exists", f"{participant.code} already has the {kind.slug} form; open it to change it"
+        )
     if kind.scope == "visit" and kind.model.objects.filter(visit=visit).exists():
-        refuse_field("visit", "exists", f"{visit.code if visit else ''} already has the {kind.slug} form; open it to change it")
+        refuse_field(
+            "visit",
+            "exists",
+            f"{visit.code if visit else ''} already has the {kind.slug} form; open it to change it",
+        )
 
 
 def _commit(
-    user: Any, kind: FormKind, form: CrfForm, participant: Participant, visit: Visit | None, instance: CrfRecord | None, before: dict[str, Any] | None
+    user: Any,
+    kind: FormKind,
+    form: CrfForm,
+    participant: Participant,
+    visit: Visit | None,
+    instance: CrfRecord | None,
+    before: dict[str, Any] | None,
 ) -> CrfRecord:
     """Saves a bound form; `before` is the row as it was before the form touched it (binding
     writes the posted values into the instance)."""
@@ -171,28 +227,39 @@ def _commit(
             record.verified_at, record.verified_by = None, ""
     audited_save(user, record, before, fields, reason, participant.site.code)
     form.after_save(record, user)
-    if visit is not None:
-        void_signature_if_signed(user, visit, f"{kind.slug} form {'changed' if before else 'added'}: {reason}")
+    if visit is not None and form.signature is not None:
+        void_signature_if_signed(
+            user, visit, f"{kind.slug} form {'changed' if before else 'added'}: {reason}", form.signature
+        )
     return record
 
 
-def void_signature_if_signed(actor: Any, visit: Visit, reason: str) -> None:
+def void_signature_if_signed(actor: Any, visit: Visit, reason: str, signature: VisitSignature | None = None) -> None:
     """A change to a signed visit's data voids its signature; the investigator signs again."""
-    signature = _signed(visit)
+    signature = signature or _signed(visit)
     if signature is None:
         return
     signature.voided_at = timezone.now()
     signature.voided_by = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
     signature.void_reason = reason
     signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    record_change(actor, "signature_voided", signature, {"voided_at": [None, signature.voided_at]}, reason=reason, site_code=visit.participant.site.code)
+    record_change(
+        actor,
+        "signature_voided",
+        signature,
+        {"voided_at": [None, signature.voided_at]},
+        reason=reason,
+        site_code=visit.participant.site.code,
+    )
 
 
 def forms_saved_by_visit(participant: Participant) -> dict[int, set[str]]:
     saved: dict[int, set[str]] = {}
     for kind in all_kinds():
         if kind.scope == "visit":
-            for visit_id in kind.model.objects.filter(participant=participant, visit__isnull=False).values_list("visit_id", flat=True):
+            for visit_id in kind.model.objects.filter(
+                participant=participant, visit__isnull=False
+            ).values_list("visit_id", flat=True):
                 saved.setdefault(visit_id, set()).add(kind.key)
     return saved
 
@@ -213,7 +280,13 @@ def verify_record(user: Any, kind: FormKind | str, record_id: int) -> CrfRecord:
         if record.verified_at is None:
             record.verified_at, record.verified_by = timezone.now(), user.get_username()
             record.save(update_fields=["verified_at", "verified_by"])
-            record_change(user, "source_verified", record, {"verified_at": [None, record.verified_at]}, site_code=record.participant.site.code)
+            record_change(
+                user,
+                "source_verified",
+                record,
+                {"verified_at": [None, record.verified_at]},
+                site_code=record.participant.site.code,
+            )
     return record
 
 
@@ -225,7 +298,14 @@ def refresh_relapse_confirmation(participant: Participant, actor: Any) -> None:
         confirmed = confirmation(participant, relapse.onset_date, relapse.visit)
         if confirmed != relapse.confirmed:
             Relapse.objects.filter(pk=relapse.pk).update(confirmed=confirmed)
-            record_change(actor, "derived", relapse, {"confirmed": [relapse.confirmed, confirmed]}, reason="EDSS saved", site_code=participant.site.code)
+            record_change(
+                actor,
+                "derived",
+                relapse,
+                {"confirmed": [relapse.confirmed, confirmed]},
+                reason="EDSS saved",
+                site_code=participant.site.code,
+            )
 
 
 def set_participant_status(participant: Participant, status: str, actor: Any, reason: str) -> None:
@@ -233,4 +313,11 @@ def set_participant_status(participant: Participant, status: str, actor: Any, re
         return
     old = participant.status
     Participant.objects.filter(pk=participant.pk).update(status=status, version=participant.version + 1)
-    record_change(actor, "update", participant, {"status": [old, status]}, reason=reason, site_code=participant.site.code)
+    record_change(
+        actor,
+        "update",
+        participant,
+        {"status": [old, status]},
+        reason=reason,
+        site_code=participant.site.code,
+    )
