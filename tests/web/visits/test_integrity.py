@@ -232,3 +232,35 @@ def test_visit_report_edit_needs_reason(site: dict[str, Any]) -> None:
         days_ago(7),
         days_ago(6),
     ]
+
+
+def test_amendment_needs_reconsent(site: dict[str, Any], api: Any) -> None:
+    nurse, sponsor = site["nurse"], api(Role.SPONSOR_ADMIN, None)
+    assert (
+        nurse.post("/consent-versions", {"version": "1.0", "effective_from": "2013-01-01"}).status_code == 403
+    )
+    assert (
+        sponsor.post("/consent-versions", {"version": "1.0", "effective_from": "2013-01-01"}).status_code
+        == 201
+    )
+    assert (
+        nurse.post(
+            f"/participants/{CODE}/crf/consent", {"form_version": "1.0", "consented_on": days_ago(60)}
+        ).status_code
+        == 201
+    )
+    assert nurse.get(f"/participants/{CODE}/reconsent").json() is None
+    amendment = {
+        "version": "2.0",
+        "effective_from": days_ago(5),
+        "requires_reconsent": True,
+        "description": "new MRI risk",
+    }
+    assert sponsor.post("/consent-versions", amendment).status_code == 201
+    assert sponsor.post("/consent-versions", amendment).status_code == 422
+    assert nurse.get(f"/participants/{CODE}/reconsent").json()["version"] == "2.0"
+    again = nurse.post(
+        f"/participants/{CODE}/crf/consent", {"form_version": "2.0", "consented_on": days_ago(1)}
+    )
+    assert again.status_code == 201 and again.json()["reconsent"] is True
+    assert nurse.get(f"/participants/{CODE}/reconsent").json() is None

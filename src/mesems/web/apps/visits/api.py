@@ -302,6 +302,49 @@ def move(request: HttpRequest, query_id: int, action: str, payload: QueryMoveIn)
     return _query_out(services.move_query(request.auth, query_id, allowed[action], payload.text))  # type: ignore[attr-defined]
 
 
+class ConsentVersionIn(Schema):
+    version: str
+    effective_from: dt.date
+    requires_reconsent: bool = False
+    description: str = ""
+
+
+class ConsentVersionOut(ConsentVersionIn):
+    pass
+
+
+@router.get("/consent-versions", response=list[ConsentVersionOut], summary="Consent form versions")
+def list_consent_versions(request: HttpRequest) -> list[Any]:
+    from mesems.web.apps.visits.models import ConsentFormVersion
+
+    return list(ConsentFormVersion.objects.all())
+
+
+@router.post(
+    "/consent-versions", response={201: ConsentVersionOut}, summary="Issue a consent form version (sponsor)"
+)
+def post_consent_version(request: HttpRequest, payload: ConsentVersionIn) -> Status:
+    return Status(
+        201,
+        services.add_consent_version(
+            request.auth,
+            payload.version,
+            payload.effective_from,
+            payload.requires_reconsent,
+            payload.description,
+        ),
+    )  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/participants/{code}/reconsent",
+    response=ConsentVersionOut | None,
+    summary="The consent version the participant must sign again, if any",
+)
+def get_reconsent(request: HttpRequest, code: str) -> Any:
+    return services.reconsent_due(visible_participant(request.auth, code))  # type: ignore[attr-defined]
+
+
 class SaeClockOut(Schema):
     participant: str
     sae_report: int

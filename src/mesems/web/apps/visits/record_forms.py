@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mesems.clinical import disposition, measurements, medication
-from mesems.clinical.consent import ConsentVersion, check_consent
+from mesems.clinical.consent import check_consent
 from mesems.clinical.functional_systems import check_edss_assessment
 from mesems.clinical.infusion import check_infusion, total_dose
 from mesems.clinical.mri import check_mri_read
@@ -16,7 +16,6 @@ from mesems.web.apps.visits.forms import CrfForm
 from mesems.web.apps.visits.models import (
     ConMed,
     Consent,
-    ConsentFormVersion,
     Demographics,
     EdssAssessment,
     EndOfStudy,
@@ -63,14 +62,10 @@ class ConsentForm(CrfForm):
         model = Consent
         fields = ["form_version", "consented_on", "withdrawn_on", "notes"]
 
-    def versions(self) -> list[ConsentVersion]:
-        return [
-            ConsentVersion(v.version, v.effective_from, v.requires_reconsent)
-            for v in ConsentFormVersion.objects.all()
-        ]
-
     def check(self, values: dict[str, Any]) -> list[Problem]:
-        return check_consent(values, self.context.today, self.versions())
+        from mesems.web.apps.visits.services.consent import consent_versions
+
+        return check_consent(values, self.context.today, consent_versions())
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
         earlier = Consent.objects.filter(participant=self.context.participant).exclude(pk=self.instance.pk)

@@ -28,6 +28,7 @@ from mesems.web.apps.trials.services import visible_participant
 from mesems.web.apps.visits import services
 from mesems.web.apps.visits.models import VisitSignature
 from mesems.web.apps.visits.registry import FormKind, all_kinds, get_kind
+from mesems.web.apps.visits.services.consent import reconsent_due
 from mesems.web.apps.visits.services.queries import queries_on, visible_queries
 from mesems.web.apps.visits.services.records import FormRefused, bind_form, records_of, visible_record
 from mesems.web.apps.visits.services.schedule import visible_visit, visit_views
@@ -66,6 +67,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             "logs": logs,
             "open_queries": counts.get(person.code, 0),
             "may_enter": {k.key: may_enter(role, k.key) for k in all_kinds()},
+            "reconsent": reconsent_due(person),
         },
     )
 

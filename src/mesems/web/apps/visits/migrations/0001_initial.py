@@ -6,472 +6,1093 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('trials', '0001_initial'),
+        ("trials", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsentFormVersion',
+            name="ConsentFormVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=40, unique=True, verbose_name='version')),
-                ('effective_from', models.DateField(verbose_name='in force from')),
-                ('requires_reconsent', models.BooleanField(default=False, verbose_name='participants must consent again')),
-                ('description', models.TextField(blank=True, verbose_name='what changed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=40, unique=True, verbose_name="version")),
+                ("effective_from", models.DateField(verbose_name="in force from")),
+                (
+                    "requires_reconsent",
+                    models.BooleanField(default=False, verbose_name="participants must consent again"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="what changed")),
             ],
             options={
-                'ordering': ['effective_from'],
+                "ordering": ["effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='ParticipantSchedule',
+            name="ParticipantSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('randomisation_date', models.DateField(verbose_name='randomisation date')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('started_by', models.CharField(blank=True, max_length=150)),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='schedule', to='trials.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("randomisation_date", models.DateField(verbose_name="randomisation date")),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("started_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schedule",
+                        to="trials.participant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Query',
+            name="Query",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='form kind slug', max_length=40)),
-                ('record_id', models.BigIntegerField()),
-                ('field', models.CharField(max_length=60, verbose_name='field')),
-                ('status', models.CharField(choices=[('open', 'open'), ('answered', 'answered'), ('closed', 'closed')], default='open', max_length=10, verbose_name='status')),
-                ('raised_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(help_text="form kind slug", max_length=40)),
+                ("record_id", models.BigIntegerField()),
+                ("field", models.CharField(max_length=60, verbose_name="field")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("answered", "answered"), ("closed", "closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="trials.participant"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='QueryMessage',
+            name="QueryMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('raise', 'raise'), ('answer', 'answer'), ('close', 'close'), ('reopen', 'reopen')], max_length=10)),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('query', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='visits.query')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("raise", "raise"),
+                            ("answer", "answer"),
+                            ("close", "close"),
+                            ("reopen", "reopen"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "query",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="visits.query",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='visit')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('week', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='week')),
-                ('period', models.PositiveSmallIntegerField(verbose_name='period')),
-                ('target_date', models.DateField(verbose_name='target date')),
-                ('earliest', models.DateField(verbose_name='window opens')),
-                ('latest', models.DateField(verbose_name='window closes')),
-                ('missed_from', models.DateField()),
-                ('assessments', models.JSONField(default=list)),
-                ('unscheduled_reason', models.CharField(blank=True, max_length=40)),
-                ('visit_date', models.DateField(blank=True, null=True, verbose_name='date of visit')),
-                ('missed', models.BooleanField(default=False, verbose_name='visit not done')),
-                ('missed_reason', models.TextField(blank=True, verbose_name='why the visit was not done')),
-                ('out_of_window', models.BooleanField(default=False, verbose_name='outside its window')),
-                ('ae_review', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], max_length=8, verbose_name='new or changed adverse events since the last visit?')),
-                ('conmed_review', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], max_length=8, verbose_name='new or changed concomitant medications since the last visit?')),
-                ('relapse_review', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], max_length=8, verbose_name='a relapse since the last visit?')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='trials.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="visit")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("week", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="week")),
+                ("period", models.PositiveSmallIntegerField(verbose_name="period")),
+                ("target_date", models.DateField(verbose_name="target date")),
+                ("earliest", models.DateField(verbose_name="window opens")),
+                ("latest", models.DateField(verbose_name="window closes")),
+                ("missed_from", models.DateField()),
+                ("assessments", models.JSONField(default=list)),
+                ("unscheduled_reason", models.CharField(blank=True, max_length=40)),
+                ("visit_date", models.DateField(blank=True, null=True, verbose_name="date of visit")),
+                ("missed", models.BooleanField(default=False, verbose_name="visit not done")),
+                ("missed_reason", models.TextField(blank=True, verbose_name="why the visit was not done")),
+                ("out_of_window", models.BooleanField(default=False, verbose_name="outside its window")),
+                (
+                    "ae_review",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        max_length=8,
+                        verbose_name="new or changed adverse events since the last visit?",
+                    ),
+                ),
+                (
+                    "conmed_review",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        max_length=8,
+                        verbose_name="new or changed concomitant medications since the last visit?",
+                    ),
+                ),
+                (
+                    "relapse_review",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        max_length=8,
+                        verbose_name="a relapse since the last visit?",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="trials.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['participant', 'target_date', 'code'],
+                "ordering": ["participant", "target_date", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Relapse',
+            name="Relapse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('onset_date', models.DateField(blank=True, null=True, verbose_name='onset')),
-                ('symptoms', models.TextField(blank=True, verbose_name='symptoms')),
-                ('duration_hours', models.FloatField(blank=True, null=True, verbose_name='duration (hours)')),
-                ('fever_or_infection', models.BooleanField(default=False, verbose_name='fever or infection at the time')),
-                ('steroid_treated', models.BooleanField(default=False, verbose_name='treated with corticosteroids')),
-                ('period', models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='period')),
-                ('confirmed', models.BooleanField(default=False, editable=False, verbose_name='confirmed by an EDSS change')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("onset_date", models.DateField(blank=True, null=True, verbose_name="onset")),
+                ("symptoms", models.TextField(blank=True, verbose_name="symptoms")),
+                ("duration_hours", models.FloatField(blank=True, null=True, verbose_name="duration (hours)")),
+                (
+                    "fever_or_infection",
+                    models.BooleanField(default=False, verbose_name="fever or infection at the time"),
+                ),
+                (
+                    "steroid_treated",
+                    models.BooleanField(default=False, verbose_name="treated with corticosteroids"),
+                ),
+                (
+                    "period",
+                    models.PositiveSmallIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="period"
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="confirmed by an EDSS change"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relapse',
+                "verbose_name": "relapse",
             },
         ),
         migrations.CreateModel(
-            name='ProtocolDeviation',
+            name="ProtocolDeviation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('category', models.CharField(blank=True, choices=[('visit_window', 'Visit outside its window'), ('eligibility', 'Eligibility'), ('dosing', 'Dosing'), ('procedure', 'Procedure'), ('consent', 'Consent'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('description', models.TextField(blank=True, verbose_name='what happened')),
-                ('found_how', models.CharField(blank=True, choices=[('monitoring_visit', 'Monitoring visit'), ('data_review', 'Data review'), ('site_report', 'Reported by the site'), ('system_check', 'Found by the system')], max_length=20, verbose_name='found how')),
-                ('found_on', models.DateField(blank=True, null=True, verbose_name='found on')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("visit_window", "Visit outside its window"),
+                            ("eligibility", "Eligibility"),
+                            ("dosing", "Dosing"),
+                            ("procedure", "Procedure"),
+                            ("consent", "Consent"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="what happened")),
+                (
+                    "found_how",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("monitoring_visit", "Monitoring visit"),
+                            ("data_review", "Data review"),
+                            ("site_report", "Reported by the site"),
+                            ("system_check", "Found by the system"),
+                        ],
+                        max_length=20,
+                        verbose_name="found how",
+                    ),
+                ),
+                ("found_on", models.DateField(blank=True, null=True, verbose_name="found on")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'protocol deviation',
+                "verbose_name": "protocol deviation",
             },
         ),
         migrations.CreateModel(
-            name='MSHistory',
+            name="MSHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('onset_date', models.DateField(blank=True, null=True, verbose_name='date of first symptoms')),
-                ('diagnosis_date', models.DateField(blank=True, null=True, verbose_name='date of diagnosis')),
-                ('ms_course', models.CharField(blank=True, choices=[('RR', 'Relapsing-remitting'), ('SP', 'Secondary progressive'), ('PP', 'Primary progressive')], max_length=2, verbose_name='disease course')),
-                ('relapses_prior_12m', models.IntegerField(blank=True, null=True, verbose_name='relapses in the 12 months before randomisation')),
-                ('csf_oligoclonal_bands', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], max_length=8, verbose_name='oligoclonal bands in CSF')),
-                ('prior_therapies', models.TextField(blank=True, verbose_name='disease-modifying therapies before the trial')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "onset_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of first symptoms"),
+                ),
+                ("diagnosis_date", models.DateField(blank=True, null=True, verbose_name="date of diagnosis")),
+                (
+                    "ms_course",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("RR", "Relapsing-remitting"),
+                            ("SP", "Secondary progressive"),
+                            ("PP", "Primary progressive"),
+                        ],
+                        max_length=2,
+                        verbose_name="disease course",
+                    ),
+                ),
+                (
+                    "relapses_prior_12m",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="relapses in the 12 months before randomisation"
+                    ),
+                ),
+                (
+                    "csf_oligoclonal_bands",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        max_length=8,
+                        verbose_name="oligoclonal bands in CSF",
+                    ),
+                ),
+                (
+                    "prior_therapies",
+                    models.TextField(blank=True, verbose_name="disease-modifying therapies before the trial"),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MS history',
+                "verbose_name": "MS history",
             },
         ),
         migrations.CreateModel(
-            name='MriRead',
+            name="MriRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('scan_date', models.DateField(blank=True, null=True, verbose_name='date of scan')),
-                ('field_strength', models.CharField(choices=[('1.5', '1.5 T'), ('3.0', '3.0 T')], default='1.5', max_length=4, verbose_name='field strength')),
-                ('gel', models.IntegerField(blank=True, null=True, verbose_name='gadolinium-enhancing lesions (GEL)')),
-                ('new_t2', models.IntegerField(blank=True, null=True, verbose_name='new or enlarging T2 lesions')),
-                ('t2_volume_ml', models.FloatField(blank=True, null=True, verbose_name='T2 lesion volume (mL)')),
-                ('black_holes', models.IntegerField(blank=True, null=True, verbose_name='T1 black holes')),
-                ('reader_blinded', models.BooleanField(default=True, verbose_name='read by a reader blinded to treatment')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("scan_date", models.DateField(blank=True, null=True, verbose_name="date of scan")),
+                (
+                    "field_strength",
+                    models.CharField(
+                        choices=[("1.5", "1.5 T"), ("3.0", "3.0 T")],
+                        default="1.5",
+                        max_length=4,
+                        verbose_name="field strength",
+                    ),
+                ),
+                (
+                    "gel",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="gadolinium-enhancing lesions (GEL)"
+                    ),
+                ),
+                (
+                    "new_t2",
+                    models.IntegerField(blank=True, null=True, verbose_name="new or enlarging T2 lesions"),
+                ),
+                (
+                    "t2_volume_ml",
+                    models.FloatField(blank=True, null=True, verbose_name="T2 lesion volume (mL)"),
+                ),
+                ("black_holes", models.IntegerField(blank=True, null=True, verbose_name="T1 black holes")),
+                (
+                    "reader_blinded",
+                    models.BooleanField(default=True, verbose_name="read by a reader blinded to treatment"),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MRI read',
+                "verbose_name": "MRI read",
             },
         ),
         migrations.CreateModel(
-            name='Labs',
+            name="Labs",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('sampled_on', models.DateField(blank=True, null=True, verbose_name='date sampled')),
-                ('wbc', models.FloatField(blank=True, null=True, verbose_name='white-cell count (x10^9/L)')),
-                ('egfr', models.FloatField(blank=True, null=True, verbose_name='eGFR (mL/min/1.73 m²)')),
-                ('flags', models.TextField(blank=True, editable=False, verbose_name='flags')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("sampled_on", models.DateField(blank=True, null=True, verbose_name="date sampled")),
+                ("wbc", models.FloatField(blank=True, null=True, verbose_name="white-cell count (x10^9/L)")),
+                ("egfr", models.FloatField(blank=True, null=True, verbose_name="eGFR (mL/min/1.73 m²)")),
+                ("flags", models.TextField(blank=True, editable=False, verbose_name="flags")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'laboratory values',
+                "verbose_name": "laboratory values",
             },
         ),
         migrations.CreateModel(
-            name='Infusion',
+            name="Infusion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('infused_on', models.DateField(blank=True, null=True, verbose_name='date of infusion')),
-                ('product_code', models.CharField(blank=True, max_length=40, verbose_name='product code (on the bag)')),
-                ('dose_per_kg', models.FloatField(blank=True, null=True, verbose_name='prescribed dose (cells/kg)')),
-                ('weight_kg', models.FloatField(blank=True, editable=False, null=True, verbose_name='weight used for dosing (kg)')),
-                ('total_cells', models.FloatField(blank=True, editable=False, null=True, verbose_name='prescribed total (cells)')),
-                ('volume_ml', models.FloatField(blank=True, null=True, verbose_name='volume infused (mL)')),
-                ('completed', models.BooleanField(default=True, verbose_name='infusion completed')),
-                ('reaction', models.BooleanField(default=False, verbose_name='infusion reaction')),
-                ('reaction_description', models.TextField(blank=True, verbose_name='reaction')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("infused_on", models.DateField(blank=True, null=True, verbose_name="date of infusion")),
+                (
+                    "product_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="product code (on the bag)"),
+                ),
+                (
+                    "dose_per_kg",
+                    models.FloatField(blank=True, null=True, verbose_name="prescribed dose (cells/kg)"),
+                ),
+                (
+                    "weight_kg",
+                    models.FloatField(
+                        blank=True, editable=False, null=True, verbose_name="weight used for dosing (kg)"
+                    ),
+                ),
+                (
+                    "total_cells",
+                    models.FloatField(
+                        blank=True, editable=False, null=True, verbose_name="prescribed total (cells)"
+                    ),
+                ),
+                ("volume_ml", models.FloatField(blank=True, null=True, verbose_name="volume infused (mL)")),
+                ("completed", models.BooleanField(default=True, verbose_name="infusion completed")),
+                ("reaction", models.BooleanField(default=False, verbose_name="infusion reaction")),
+                ("reaction_description", models.TextField(blank=True, verbose_name="reaction")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'infusion record',
+                "verbose_name": "infusion record",
             },
         ),
         migrations.CreateModel(
-            name='EndOfStudy',
+            name="EndOfStudy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('status', models.CharField(blank=True, choices=[('completed', 'Completed'), ('withdrawn', 'Withdrawn'), ('lost_to_follow_up', 'Lost to follow-up')], max_length=20, verbose_name='how participation ended')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('last_visit_week', models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='last visit done (week)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("lost_to_follow_up", "Lost to follow-up"),
+                        ],
+                        max_length=20,
+                        verbose_name="how participation ended",
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "last_visit_week",
+                    models.PositiveSmallIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="last visit done (week)"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'end of study',
+                "verbose_name": "end of study",
             },
         ),
         migrations.CreateModel(
-            name='EdssAssessment',
+            name="EdssAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('assessed_on', models.DateField(blank=True, null=True, verbose_name='date assessed')),
-                ('edss', models.FloatField(blank=True, null=True, verbose_name='EDSS')),
-                ('fs_pyramidal', models.IntegerField(blank=True, null=True, verbose_name='pyramidal (0-6)')),
-                ('fs_cerebellar', models.IntegerField(blank=True, null=True, verbose_name='cerebellar (0-5)')),
-                ('fs_brainstem', models.IntegerField(blank=True, null=True, verbose_name='brainstem (0-5)')),
-                ('fs_sensory', models.IntegerField(blank=True, null=True, verbose_name='sensory (0-6)')),
-                ('fs_bowel_bladder', models.IntegerField(blank=True, null=True, verbose_name='bowel and bladder (0-6)')),
-                ('fs_visual', models.IntegerField(blank=True, null=True, verbose_name='visual (0-6)')),
-                ('fs_cerebral', models.IntegerField(blank=True, null=True, verbose_name='cerebral (0-5)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("assessed_on", models.DateField(blank=True, null=True, verbose_name="date assessed")),
+                ("edss", models.FloatField(blank=True, null=True, verbose_name="EDSS")),
+                ("fs_pyramidal", models.IntegerField(blank=True, null=True, verbose_name="pyramidal (0-6)")),
+                (
+                    "fs_cerebellar",
+                    models.IntegerField(blank=True, null=True, verbose_name="cerebellar (0-5)"),
+                ),
+                ("fs_brainstem", models.IntegerField(blank=True, null=True, verbose_name="brainstem (0-5)")),
+                ("fs_sensory", models.IntegerField(blank=True, null=True, verbose_name="sensory (0-6)")),
+                (
+                    "fs_bowel_bladder",
+                    models.IntegerField(blank=True, null=True, verbose_name="bowel and bladder (0-6)"),
+                ),
+                ("fs_visual", models.IntegerField(blank=True, null=True, verbose_name="visual (0-6)")),
+                ("fs_cerebral", models.IntegerField(blank=True, null=True, verbose_name="cerebral (0-5)")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'EDSS and functional systems',
+                "verbose_name": "EDSS and functional systems",
             },
         ),
         migrations.CreateModel(
-            name='Demographics',
+            name="Demographics",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('sex', models.CharField(blank=True, choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='sex')),
-                ('height_cm', models.FloatField(blank=True, null=True, verbose_name='height (cm)')),
-                ('ethnicity', models.CharField(blank=True, max_length=100, verbose_name='ethnicity (as reported)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True, choices=[("F", "Female"), ("M", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("height_cm", models.FloatField(blank=True, null=True, verbose_name="height (cm)")),
+                (
+                    "ethnicity",
+                    models.CharField(blank=True, max_length=100, verbose_name="ethnicity (as reported)"),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demographics',
+                "verbose_name": "demographics",
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('form_version', models.CharField(blank=True, max_length=40, verbose_name='consent form version')),
-                ('consented_on', models.DateField(blank=True, null=True, verbose_name='date signed')),
-                ('reconsent', models.BooleanField(default=False, verbose_name='re-consent')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='consent withdrawn on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "form_version",
+                    models.CharField(blank=True, max_length=40, verbose_name="consent form version"),
+                ),
+                ("consented_on", models.DateField(blank=True, null=True, verbose_name="date signed")),
+                ("reconsent", models.BooleanField(default=False, verbose_name="re-consent")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent withdrawn on"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'informed consent',
+                "verbose_name": "informed consent",
             },
         ),
         migrations.CreateModel(
-            name='ConMed',
+            name="ConMed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('drug', models.CharField(blank=True, max_length=200, verbose_name='drug (as written)')),
-                ('drug_class', models.CharField(blank=True, editable=False, max_length=40, verbose_name='class')),
-                ('flag', models.CharField(blank=True, editable=False, max_length=200, verbose_name='flag')),
-                ('indication', models.CharField(blank=True, max_length=200, verbose_name='indication')),
-                ('dose', models.CharField(blank=True, max_length=200, verbose_name='dose, route and frequency')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('stop_date', models.DateField(blank=True, null=True, verbose_name='stop')),
-                ('ongoing', models.BooleanField(default=False, verbose_name='ongoing')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("drug", models.CharField(blank=True, max_length=200, verbose_name="drug (as written)")),
+                (
+                    "drug_class",
+                    models.CharField(blank=True, editable=False, max_length=40, verbose_name="class"),
+                ),
+                ("flag", models.CharField(blank=True, editable=False, max_length=200, verbose_name="flag")),
+                ("indication", models.CharField(blank=True, max_length=200, verbose_name="indication")),
+                (
+                    "dose",
+                    models.CharField(blank=True, max_length=200, verbose_name="dose, route and frequency"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("stop_date", models.DateField(blank=True, null=True, verbose_name="stop")),
+                ("ongoing", models.BooleanField(default=False, verbose_name="ongoing")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'concomitant medication',
+                "verbose_name": "concomitant medication",
             },
         ),
         migrations.CreateModel(
-            name='VisitSignature',
+            name="VisitSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_at', models.DateTimeField()),
-                ('meaning', models.TextField()),
-                ('voided_at', models.DateTimeField(blank=True, null=True)),
-                ('voided_by', models.CharField(blank=True, max_length=150)),
-                ('void_reason', models.TextField(blank=True)),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField()),
+                ("meaning", models.TextField()),
+                ("voided_at", models.DateTimeField(blank=True, null=True)),
+                ("voided_by", models.CharField(blank=True, max_length=150)),
+                ("void_reason", models.TextField(blank=True)),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at'],
+                "ordering": ["-signed_at"],
             },
         ),
         migrations.CreateModel(
-            name='VitalSigns',
+            name="VitalSigns",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('measured_on', models.DateField(blank=True, null=True, verbose_name='date measured')),
-                ('systolic_bp', models.IntegerField(blank=True, null=True, verbose_name='systolic blood pressure (mmHg)')),
-                ('diastolic_bp', models.IntegerField(blank=True, null=True, verbose_name='diastolic blood pressure (mmHg)')),
-                ('heart_rate', models.IntegerField(blank=True, null=True, verbose_name='heart rate (/min)')),
-                ('temperature_c', models.FloatField(blank=True, null=True, verbose_name='temperature (°C)')),
-                ('respiratory_rate', models.IntegerField(blank=True, null=True, verbose_name='respiratory rate (/min)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("measured_on", models.DateField(blank=True, null=True, verbose_name="date measured")),
+                (
+                    "systolic_bp",
+                    models.IntegerField(blank=True, null=True, verbose_name="systolic blood pressure (mmHg)"),
+                ),
+                (
+                    "diastolic_bp",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="diastolic blood pressure (mmHg)"
+                    ),
+                ),
+                ("heart_rate", models.IntegerField(blank=True, null=True, verbose_name="heart rate (/min)")),
+                ("temperature_c", models.FloatField(blank=True, null=True, verbose_name="temperature (°C)")),
+                (
+                    "respiratory_rate",
+                    models.IntegerField(blank=True, null=True, verbose_name="respiratory rate (/min)"),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vital signs',
+                "verbose_name": "vital signs",
             },
         ),
         migrations.CreateModel(
-            name='Weight',
+            name="Weight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_by', models.CharField(blank=True, max_length=150)),
-                ('measured_on', models.DateField(blank=True, null=True, verbose_name='date weighed')),
-                ('weight_kg', models.FloatField(blank=True, null=True, verbose_name='weight (kg)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.participant', verbose_name='participant')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='visits.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_by", models.CharField(blank=True, max_length=150)),
+                ("measured_on", models.DateField(blank=True, null=True, verbose_name="date weighed")),
+                ("weight_kg", models.FloatField(blank=True, null=True, verbose_name="weight (kg)")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trials.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="visits.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weight',
+                "verbose_name": "weight",
             },
         ),
         migrations.AddIndex(
-            model_name='query',
-            index=models.Index(fields=['kind', 'record_id'], name='visits_quer_kind_830365_idx'),
+            model_name="query",
+            index=models.Index(fields=["kind", "record_id"], name="visits_quer_kind_830365_idx"),
         ),
         migrations.AddIndex(
-            model_name='query',
-            index=models.Index(fields=['participant', 'status'], name='visits_quer_partici_69579a_idx'),
+            model_name="query",
+            index=models.Index(fields=["participant", "status"], name="visits_quer_partici_69579a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.UniqueConstraint(fields=('participant', 'code'), name='visits_visit_unique_code'),
+            model_name="visit",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "code"), name="visits_visit_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mshistory',
-            constraint=models.UniqueConstraint(fields=('participant',), name='visits_ms_history_once'),
+            model_name="mshistory",
+            constraint=models.UniqueConstraint(fields=("participant",), name="visits_ms_history_once"),
         ),
         migrations.AddConstraint(
-            model_name='mriread',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_mri_one_per_visit'),
+            model_name="mriread",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_mri_one_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='labs',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_labs_one_per_visit'),
+            model_name="labs",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_labs_one_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_infusion_one_per_visit'),
+            model_name="infusion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_infusion_one_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='endofstudy',
-            constraint=models.UniqueConstraint(fields=('participant',), name='visits_end_of_study_once'),
+            model_name="endofstudy",
+            constraint=models.UniqueConstraint(fields=("participant",), name="visits_end_of_study_once"),
         ),
         migrations.AddConstraint(
-            model_name='edssassessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_edss_one_per_visit'),
+            model_name="edssassessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_edss_one_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demographics',
-            constraint=models.UniqueConstraint(fields=('participant',), name='visits_demographics_once'),
+            model_name="demographics",
+            constraint=models.UniqueConstraint(fields=("participant",), name="visits_demographics_once"),
         ),
         migrations.AddConstraint(
-            model_name='vitalsigns',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_vitals_one_per_visit'),
+            model_name="vitalsigns",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_vitals_one_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weight',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='visits_weight_one_per_visit'),
+            model_name="weight",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("visit__isnull", False)),
+                fields=("visit",),
+                name="visits_weight_one_per_visit",
+            ),
         ),
     ]

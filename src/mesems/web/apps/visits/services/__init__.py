@@ -6,8 +6,10 @@
 - `sign_visit(user, participant_code, visit_code, password)`: the investigator's e-signature.
 - `raise_query(user, kind, record_id, field, text)` and `move_query(user, query_id, action, text)`.
 - `verify_record(user, kind, record_id)`: source-data verification by a monitor.
+- `add_consent_version(user, version, effective_from, requires_reconsent)`: an amendment's consent form.
 """
 
+from mesems.web.apps.visits.services.consent import add_consent_version, reconsent_due
 from mesems.web.apps.visits.services.dashboard import site_dashboard
 from mesems.web.apps.visits.services.editing import StaleEdit, site_today
 from mesems.web.apps.visits.services.queries import move_query, open_query_counts, raise_query
@@ -22,6 +24,8 @@ from mesems.web.apps.visits.services.schedule import (
 from mesems.web.apps.visits.services.signing import sign_visit
 
 __all__ = [
+    "add_consent_version",
+    "reconsent_due",
     "FormRefused",
     "StaleEdit",
     "add_unscheduled_visit",

@@ -234,7 +234,9 @@ def _commit(
     return record
 
 
-def void_signature_if_signed(actor: Any, visit: Visit, reason: str, signature: VisitSignature | None = None) -> None:
+def void_signature_if_signed(
+    actor: Any, visit: Visit, reason: str, signature: VisitSignature | None = None
+) -> None:
     """A change to a signed visit's data voids its signature; the investigator signs again."""
     signature = signature or _signed(visit)
     if signature is None:
