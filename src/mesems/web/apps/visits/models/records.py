@@ -79,7 +79,7 @@ class ConsentFormVersion(models.Model):
 class Consent(CrfRecord):
     form_version = models.CharField(_("consent form version"), max_length=40, blank=True)
     consented_on = models.DateField(_("date signed"), null=True, blank=True)
-    reconsent = models.BooleanField(_("re-consent"), default=False)
+    reconsent = models.BooleanField(_("re-consent"), default=False, editable=False)
     withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
