@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo
+from mesems.cli import analyse, demo, export
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(analyse.app, name="analyse")
+    app.add_typer(export.app, name="export")
