@@ -111,6 +111,9 @@ def visit(request: HttpRequest, code: str, visit_code: str) -> HttpResponse:
             "may_sign": role in SIGNING_ROLES,
             "may_enter_visit": may_enter(role, "visit"),
             "logs_here": [k for k in all_kinds() if k.scope == "log" and may_enter(role, k.key)],
+        "reported_here": [
+            (k, r) for k in all_kinds() if k.scope == "log" and may_view(role, k.key) for r in k.model.objects.filter(visit=row)
+        ],
         },
     )
 
