@@ -33,6 +33,14 @@ def _report_w04(client: Client) -> None:
     assert answer.status_code == 302
 
 
+def _save_vitals(client: Client) -> Any:
+    """Week-4 vital signs saved through the page; the answer redirects to the saved form."""
+    return client.post(
+        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
+        {"visit": "W04", "measured_on": days_ago(7), "systolic_bp": "120", "diastolic_bp": "80", "heart_rate": "70"},
+    )
+
+
 def test_pages_render(nurse: Client) -> None:
     for url in (
         "/site/",
@@ -68,16 +76,7 @@ def test_bad_value_is_shown_at_its_field_and_the_fix_saves(nurse: Client) -> Non
 
 def test_stale_edit_page_tells_and_keeps_the_entry(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    saved = nurse.post(
-        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
-        {
-            "visit": "W04",
-            "measured_on": days_ago(7),
-            "systolic_bp": "120",
-            "diastolic_bp": "80",
-            "heart_rate": "70",
-        },
-    )
+    saved = _save_vitals(nurse)
     url = saved["Location"]
     other = Client()
     other.force_login(make_user(Role.INVESTIGATOR, "SE-KAR"))
@@ -89,16 +88,7 @@ def test_stale_edit_page_tells_and_keeps_the_entry(nurse: Client, make_user: Any
 
 def test_sign_page_shows_the_meaning_and_needs_the_password(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    nurse.post(
-        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
-        {
-            "visit": "W04",
-            "measured_on": days_ago(7),
-            "systolic_bp": "120",
-            "diastolic_bp": "80",
-            "heart_rate": "70",
-        },
-    )
+    _save_vitals(nurse)
     nurse.post(
         f"/site/p/{CODE}/new/mri/?visit=W04",
         {
@@ -120,16 +110,7 @@ def test_sign_page_shows_the_meaning_and_needs_the_password(nurse: Client, make_
 
 def test_query_through_htmx_and_audit_page(nurse: Client, make_user: Any) -> None:
     _report_w04(nurse)
-    saved = nurse.post(
-        f"/site/p/{CODE}/new/vital-signs/?visit=W04",
-        {
-            "visit": "W04",
-            "measured_on": days_ago(7),
-            "systolic_bp": "120",
-            "diastolic_bp": "80",
-            "heart_rate": "70",
-        },
-    )
+    saved = _save_vitals(nurse)
     record_id = int(saved["Location"].rstrip("/").split("/")[-1])
     monitor = Client()
     monitor.force_login(make_user(Role.MONITOR))
