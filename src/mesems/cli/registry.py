@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo
+from mesems.cli import allocation, demo
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(allocation.app, name="allocation")

@@ -1,7 +1,7 @@
 """Allocation lists, sealing and the sequence logic shared by the live allocation and the simulator."""
 
 from mesems.randomisation.allocation import Allocated, Member, allocate_cohort, allocate_from_list, decide
-from mesems.randomisation.balance import BalanceReport, StratumBalance, balance_report, block_end_imbalances
+from mesems.randomisation.balance import BalanceReport, StratumBalance, balance_of, balance_report, block_end_imbalances
 from mesems.randomisation.codes import new_product_code, normalise_product_code, randomisation_number
 from mesems.randomisation.lists import (
     AllocationList,
@@ -29,6 +29,7 @@ __all__ = [
     "all_strata",
     "allocate_cohort",
     "allocate_from_list",
+    "balance_of",
     "balance_report",
     "block_end_imbalances",
     "decide",
