@@ -21,6 +21,12 @@ def install_without_product_gate() -> Any:
     return install_protocol(protocol.model_copy(update={"randomisation": config}))
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is tested by the accounts tests; here it would only slow every made user down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def no_product_gate(trial: Any) -> Any:
     return install_without_product_gate()
