@@ -21,6 +21,29 @@ def install_without_product_gate() -> Any:
     return install_protocol(protocol.model_copy(update={"randomisation": config}))
 
 
+@pytest.fixture
+def wide_live_server(transactional_db: Any) -> Any:
+    """A live server whose listen queue takes many clients at once (Django's keeps 10 waiting)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    class WideServer(ThreadedWSGIServer):
+        request_queue_size = 256
+
+    class WideThread(LiveServerThread):
+        server_class = WideServer
+
+    thread = WideThread("127.0.0.1", _StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    thread.url = f"http://127.0.0.1:{thread.port}"
+    yield thread
+    thread.terminate()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is tested by the accounts tests; here it would only slow every made user down."""
