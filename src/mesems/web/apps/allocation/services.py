@@ -8,14 +8,15 @@ names and moves it on by one, so no position is skipped or given twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from mesems.access import Role
@@ -54,6 +55,7 @@ class AllocationResult:
     product_code: str
     replayed: bool
     """True when this answers a retry of a request already served."""
+    allocated_at: dt.datetime
 
 
 def active_list() -> AllocationList:
@@ -130,7 +132,7 @@ def _notify_sponsor_list_exhausted(refusal: str) -> None:
 def _replay(allocation: Allocation, participant: Participant) -> AllocationResult:
     if allocation.participant_id != participant.pk:
         raise RandomisationError("this request id was already used for another participant; send a new request id", field="request_id", code="request_id_reused", http_status=409)
-    return AllocationResult(participant.code, allocation.randomisation_number, allocation.product_code, replayed=True)
+    return AllocationResult(participant.code, allocation.randomisation_number, allocation.product_code, replayed=True, allocated_at=allocation.allocated_at)
 
 
 def allocate_next(participant: Participant | str, actor: Any, request_id: str) -> AllocationResult:
@@ -159,13 +161,24 @@ def allocate_next(participant: Participant | str, actor: Any, request_id: str) -
         raise RandomisationError("the allocation collided with another; send the same request again", code="conflict", http_status=409) from None
 
 
+def _take_next(model: type[AllocationList] | type[StratumCounter], column: str, where: str, params: list[Any]) -> int | None:
+    """Locks the row and moves its counter on by one in one statement; returns the value it had."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE {where} RETURNING {column}", params)  # noqa: S608 (names are ours)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0]) - 1
+
+
 @transaction.atomic
 def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationResult:
-    participant = Participant.objects.select_for_update().select_related("site").get(pk=participant_pk)
-    previous = Allocation.objects.filter(request_id=request_id).first()
-    if previous is not None:
-        return _replay(previous, participant)
-    if Allocation.objects.filter(participant=participant).exists():
+    # Locks only the participant's own row (not its site's), so sites do not wait on each other.
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("site").get(pk=participant_pk)
+    previous = list(Allocation.objects.filter(Q(request_id=request_id) | Q(participant=participant)))
+    for allocation in previous:
+        if allocation.request_id == request_id:
+            return _replay(allocation, participant)
+    if previous:
         raise RandomisationError(f"participant {participant.code} is already randomised; a participant is randomised once", code="already_randomised", http_status=409)
     protocol = current_protocol()
     reasons = unmet_preconditions(participant, protocol)
@@ -175,10 +188,10 @@ def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationRes
     config = protocol.randomisation.model_copy(update={"method": alist.method})
     levels = factor_levels(config, participant_factors(participant))
     stratum = stratum_key(config, levels)
-    counter = StratumCounter.objects.select_for_update().filter(alist=alist, stratum=stratum).first()
-    if counter is None:
+    position = _take_next(StratumCounter, "next_position", "alist_id = %s AND stratum = %s", [alist.pk, stratum])
+    if position is None:
         raise RandomisationError(f"the allocation list has no stratum {stratum}", field="stratum", code="unknown_stratum")
-    entry = ListEntry.objects.filter(alist=alist, stratum=stratum, position=counter.next_position).first()
+    entry = ListEntry.objects.filter(alist=alist, stratum=stratum, position=position).first()
     if entry is None:
         raise RandomisationError(
             f"the allocation list has no free position left in stratum {stratum}; no allocation was made and the sponsor has been told",
@@ -189,24 +202,22 @@ def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationRes
         history = [Assigned(a.levels, a.sequence) for a in Allocation.objects.filter(alist=alist).order_by("position")]
     core_entry = CoreEntry(entry.stratum, entry.position, entry.sequence, entry.block, entry.block_size, entry.follow)
     sequence = decide(alist.method, core_entry, levels, history, list(alist.arms))
-    alist = AllocationList.objects.select_for_update().get(pk=alist.pk)
-    number = randomisation_number(alist.next_number)
     product_code = provided_product_code(participant, sequence, protocol) or _fresh_product_code()
     now = timezone.now()
-    username = actor.get_username()
-    allocation = Allocation.objects.create(
-        participant=participant, alist=alist, stratum=stratum, position=entry.position, sequence=sequence, levels=levels,
-        randomisation_number=number, product_code=product_code, request_id=request_id, allocated_at=now, allocated_by=username,
-    )
-    StratumCounter.objects.filter(pk=counter.pk).update(next_position=counter.next_position + 1)
-    AllocationList.objects.filter(pk=alist.pk).update(next_number=alist.next_number + 1)
     old_status = participant.status
     Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.RANDOMISED, version=participant.version + 1, updated_at=now)
+    # From here to the commit the trial-wide rows are held (the randomisation number, the audit
+    # chain's head): everything that can be done before is done before.
+    number = randomisation_number(_take_next(AllocationList, "next_number", "id = %s", [alist.pk]) or 0)
+    allocation = Allocation.objects.create(
+        participant=participant, alist=alist, stratum=stratum, position=entry.position, sequence=sequence, levels=levels,
+        randomisation_number=number, product_code=product_code, request_id=request_id, allocated_at=now, allocated_by=actor.get_username(),
+    )
     site_code = participant.site.code
     # The audit record names the blinded facts only: the trail is read by blinded roles.
     record_change(actor, "create", allocation, {"participant": [None, participant.code], "randomisation_number": [None, number], "product_code": [None, product_code], "request_id": [None, request_id]}, reason="randomised", site_code=site_code)
     record_change(actor, "update", participant, {"status": [old_status, Participant.Status.RANDOMISED.value]}, reason=f"randomised {number}", site_code=site_code)
-    return AllocationResult(participant.code, number, product_code, replayed=False)
+    return AllocationResult(participant.code, number, product_code, replayed=False, allocated_at=now)
 
 
 def _fresh_product_code() -> str:
