@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mesems.web.apps.audit",
     "mesems.web.apps.trials",
     "mesems.web.apps.allocation",
+    "mesems.web.apps.cellproduct",
 ]
 
 MIDDLEWARE = [

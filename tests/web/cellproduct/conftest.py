@@ -1,0 +1,54 @@
+"""Fixtures of the cell-product tests: a lab user who is the qualified person, a loaded list, helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mesems.access import Role
+from tests.web.allocation.conftest import consented, fast_password_hashing, fresh_code  # noqa: F401 (fixtures shared)
+from tests.web.conftest import PASSWORD
+
+
+@pytest.fixture
+def lab(make_user: Any) -> Any:
+    from mesems.web.apps.allocation.secondfactor import ensure_totp_device
+    from mesems.web.apps.cellproduct.seeding import designate_qualified_person
+
+    user = make_user(Role.CELL_LAB, username="lab-qp")
+    designate_qualified_person(user)
+    ensure_totp_device(user)
+    return user
+
+
+@pytest.fixture
+def gated_list(trial: Any) -> Any:
+    """The MESEMS protocol as it is (randomisation waits for a released product) with a list loaded."""
+    from mesems.web.apps.allocation.services import generate_and_load
+
+    return generate_and_load("cellproduct-test-seed", per_stratum=8)
+
+
+@pytest.fixture
+def bags_ready(lab: Any, consented: Any) -> Callable[..., Any]:
+    """A consented participant with weight, harvest, expansion and two prepared bags (not released)."""
+    from mesems.web.apps.cellproduct.services import prepare_bags, record_expansion, record_harvest, record_weight
+
+    def make(code: str = "SE-KAR-0001", site: str = "SE-KAR", kg: float = 70.0, cells: float = 105e6) -> Any:
+        consented(code, site)
+        record_weight(lab, code, kg, dt.date.today())
+        record_harvest(lab, code, dt.date.today() - dt.timedelta(days=28), 50.0, "harvest room")
+        record_expansion(lab, code, f"B-{code}", 3, "GMP lab")
+        return prepare_bags(lab, code, cells, "GMP lab")
+
+    return make
+
+
+def lab_code(lab_user: Any) -> str:
+    return fresh_code(lab_user.totpdevice_set.get(confirmed=True))
+
+
+LAB_PASSWORD = PASSWORD
