@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mesems.access import Role, is_blinded
-from tests.web.allocation.worlds import PARTICIPANTS, WAITING, build_world, deterministic_codes
+from tests.web.allocation.worlds import PARTICIPANTS, WAITING, bag_codes, build_world, deterministic_codes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -55,13 +55,17 @@ def route_patterns(resolvers: list[URLPattern | URLResolver] | None = None, pref
 
 
 def fill(route: str, values: list[str]) -> list[str]:
-    """Every way to fill the route's parameters (<conv:name> or {name}) from `values`."""
+    """The route once per value, every parameter (<conv:name> or {name}) given that value (ints: 1 and 2)."""
     params = re.findall(r"<(?:\w+:)?\w+>|\{\w+\}", route)
-    urls = [route]
-    for param in params:
-        candidates = ["1", "2"] if param.startswith("<int:") else values
-        urls = [u.replace(param, value, 1) for u in urls for value in candidates]
-    return urls
+    if not params:
+        return [route]
+    urls = []
+    for value in values:
+        url = route
+        for param in params:
+            url = url.replace(param, "1" if param.startswith("<int:") else value, 1)
+        urls.append(url)
+    return sorted(set(urls))
 
 
 def api_paths() -> Iterator[tuple[str, str]]:
@@ -105,7 +109,7 @@ def world_walks(monkeypatch: Any, flip: bool, roles: list[Role]) -> dict[Role, d
     sid = transaction.savepoint()
     with deterministic_codes(monkeypatch):
         users = build_world(flip)
-        values = [code for code, *_ in PARTICIPANTS + WAITING] + sorted(Allocation.objects.values_list("product_code", flat=True))[:2]
+        values = [code for code, *_ in PARTICIPANTS[:3] + WAITING] + sorted(Allocation.objects.values_list("product_code", flat=True))[:1] + [bag_codes(0)[1], "P-W22Z"]
         for role in roles:
             client = Client()
             client.force_login(users[role])
