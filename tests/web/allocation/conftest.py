@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from mesems.protocol import load_protocol
 
@@ -80,3 +81,10 @@ def fresh_code(device: Any) -> str:
     type(device).objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None)
     device.refresh_from_db()
     return current_code(device)
+
+
+def client_for(user: Any) -> Client:
+    """A Django test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -5,20 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from mesems.access import Role
 from mesems.web.apps.allocation.models import Allocation
 from mesems.web.apps.allocation.secondfactor import ensure_totp_device
-from tests.web.allocation.conftest import fresh_code
+from tests.web.allocation.conftest import client_for, fresh_code
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_allocate_returns_the_blinded_answer_and_retries_are_idempotent(loaded_list: Any, consented: Any, make_user: Any) -> None:

@@ -6,20 +6,13 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from mesems.access import Role
 from mesems.web.apps.allocation.models import Allocation, EmergencyUnblinding
 from mesems.web.apps.allocation.secondfactor import ensure_totp_device
-from tests.web.allocation.conftest import fresh_code
+from tests.web.allocation.conftest import client_for, fresh_code
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_randomise_button_twice_randomises_once(loaded_list: Any, consented: Any, make_user: Any) -> None:

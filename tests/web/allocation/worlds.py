@@ -19,8 +19,8 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from mesems.access import Role, is_site_scoped
-from mesems.protocol import load_protocol
 from mesems.errors import CellProductError
+from mesems.protocol import load_protocol
 from mesems.randomisation import all_strata, allocate_from_list, generate_list, generator_from_seed
 
 SITE = "SE-KAR"

@@ -33,9 +33,14 @@ def gated_list(trial: Any) -> Any:
 
 
 @pytest.fixture
-def bags_ready(lab: Any, consented: Any) -> Callable[..., Any]:
+def bags_ready(lab: Any, consented: Any) -> Callable[..., Any]:  # noqa: F811 (the shared fixture)
     """A consented participant with weight, harvest, expansion and two prepared bags (not released)."""
-    from mesems.web.apps.cellproduct.services import prepare_bags, record_expansion, record_harvest, record_weight
+    from mesems.web.apps.cellproduct.services import (
+        prepare_bags,
+        record_expansion,
+        record_harvest,
+        record_weight,
+    )
 
     def make(code: str = "SE-KAR-0001", site: str = "SE-KAR", kg: float = 70.0, cells: float = 105e6) -> Any:
         consented(code, site)
@@ -52,3 +57,19 @@ def lab_code(lab_user: Any) -> str:
 
 
 LAB_PASSWORD = PASSWORD
+
+
+def two_randomised(lab_user: Any, nurse: Any, make_consented: Callable[..., Any]) -> tuple[str, str]:
+    """SE-KAR-0001 and -0002 released and randomised; the first's period-1 bag thawed.
+    Returns (the first's period-1 code, the second's period-1 code)."""
+    from mesems.web.apps.allocation.services import allocate_next
+    from mesems.web.apps.cellproduct.seeding import prepare_released_product
+    from mesems.web.apps.cellproduct.services import thaw_bag
+
+    for code in ("SE-KAR-0001", "SE-KAR-0002"):
+        make_consented(code)
+        prepare_released_product(code, lab_user, LAB_PASSWORD)
+    mine = allocate_next("SE-KAR-0001", nurse, "req-two-0001").product_code
+    other = allocate_next("SE-KAR-0002", nurse, "req-two-0002").product_code
+    thaw_bag(lab_user, mine, "infusion room")
+    return mine, other

@@ -10,7 +10,7 @@ import pytest
 
 from mesems.access import Role
 from tests.conftest import REPO
-from tests.web.cellproduct.conftest import LAB_PASSWORD
+from tests.web.cellproduct.conftest import two_randomised
 from tests.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,18 +21,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def test_wrong_code_then_right_code(live_server: Any, gated_list: Any, lab: Any, consented: Any, make_user: Any) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from mesems.web.apps.allocation.services import allocate_next
     from mesems.web.apps.cellproduct.models import BedsideIncident, Infusion
-    from mesems.web.apps.cellproduct.seeding import prepare_released_product
-    from mesems.web.apps.cellproduct.services import thaw_bag
 
     nurse = make_user(Role.NURSE, "SE-KAR")
-    for code in ("SE-KAR-0001", "SE-KAR-0002"):
-        consented(code)
-        prepare_released_product(code, lab, LAB_PASSWORD)
-    right = allocate_next("SE-KAR-0001", nurse, "req-browser-1").product_code
-    wrong = allocate_next("SE-KAR-0002", nurse, "req-browser-2").product_code
-    thaw_bag(lab, right, "infusion room")
+    right, wrong = two_randomised(lab, nurse, consented)
     shots = REPO / "test-artifacts"
     shots.mkdir(exist_ok=True)
 

@@ -14,7 +14,15 @@ from mesems.randomisation.codes import is_product_code
 from mesems.web.apps.audit.models import AuditEvent
 from mesems.web.apps.cellproduct import services
 from mesems.web.apps.cellproduct.models import CustodyEvent, Product
-from mesems.web.apps.cellproduct.services import latest_weight, record_expansion, record_harvest, record_weight, register_weight_source, store_bag, thaw_bag
+from mesems.web.apps.cellproduct.services import (
+    latest_weight,
+    record_expansion,
+    record_harvest,
+    record_weight,
+    register_weight_source,
+    store_bag,
+    thaw_bag,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,22 +6,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from mesems.access import Role
 from mesems.web.apps.allocation.services import allocate_next
 from mesems.web.apps.cellproduct.models import BedsideIncident, Infusion, Product
 from mesems.web.apps.cellproduct.seeding import prepare_released_product
 from mesems.web.apps.cellproduct.services import thaw_bag
-from tests.web.cellproduct.conftest import LAB_PASSWORD, lab_code
+from tests.web.allocation.conftest import client_for
+from tests.web.cellproduct.conftest import LAB_PASSWORD, lab_code, two_randomised
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_lab_records_steps_through_the_product_page(gated_list: Any, lab: Any, consented: Any) -> None:
@@ -48,12 +42,7 @@ def test_lab_records_steps_through_the_product_page(gated_list: Any, lab: Any, c
 
 def test_bedside_page_blocks_a_wrong_code_then_records_the_right_one(gated_list: Any, lab: Any, consented: Any, make_user: Any) -> None:
     nurse = make_user(Role.NURSE, "SE-KAR")
-    for code in ("SE-KAR-0001", "SE-KAR-0002"):
-        consented(code)
-        prepare_released_product(code, lab, LAB_PASSWORD)
-    mine = allocate_next("SE-KAR-0001", nurse, "req-page-001").product_code
-    other = allocate_next("SE-KAR-0002", nurse, "req-page-002").product_code
-    thaw_bag(lab, mine, "infusion room")
+    mine, other = two_randomised(lab, nurse, consented)
     client = client_for(nurse)
     page = client.get("/cellproduct/bedside/SE-KAR-0001/")
     assert page.status_code == 200 and mine in page.content.decode()

@@ -3,7 +3,6 @@ that show a sequence are left out of the answer, not sent empty."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -24,39 +23,9 @@ class AllocateIn(Schema):
     request_id: str
 
 
-class AllocationOut(Schema):
-    participant: str
-    status: str
-    randomisation_number: str | None = None
-    product_code: str | None = None
-    allocated_at: dt.datetime | None = None
-    sequence: str | None = None
-    sequence_label: str | None = None
-    stratum: str | None = None
-    position: int | None = None
-
-
 class UnblindIn(Schema):
     reason: str
     otp_token: str
-
-
-class UnblindingOut(Schema):
-    participant: str
-    randomisation_number: str
-    sequence: str
-    sequence_label: str
-    at: dt.datetime
-
-
-class UnblindingListingOut(Schema):
-    participant: str
-    site: str
-    randomisation_number: str
-    at: dt.datetime
-    by: str
-    role: str
-    reason: str
 
 
 class StratumBalanceOut(Schema):
@@ -79,7 +48,7 @@ class VerificationOut(Schema):
     problems: list[str] | None = None
 
 
-@router.post("/allocations", response=AllocationOut, exclude_none=True, summary="Randomise a consented participant (idempotent by request_id)")
+@router.post("/allocations", response=AllocationView, exclude_none=True, summary="Randomise a consented participant (idempotent by request_id)")
 def allocate(request: HttpRequest, payload: AllocateIn) -> AllocationView:
     """Allocators are site staff, blinded by mesems.access: the answer is the blinded view."""
     user = request.auth  # type: ignore[attr-defined]
@@ -87,25 +56,25 @@ def allocate(request: HttpRequest, payload: AllocateIn) -> AllocationView:
     return AllocationView(result.participant, "randomised", result.randomisation_number, result.product_code, result.allocated_at)
 
 
-@router.get("/allocations", response=list[AllocationOut], exclude_none=True, summary="Randomised participants the caller may see, by participant id")
+@router.get("/allocations", response=list[AllocationView], exclude_none=True, summary="Randomised participants the caller may see, by participant id")
 def list_allocations(request: HttpRequest) -> list[AllocationView]:
     user = request.auth  # type: ignore[attr-defined]
     allocations = {a.participant_id: a for a in Allocation.objects.filter(participant__in=visible_participants(user))}
     return [view_of(user, p, allocations[p.pk]) for p in visible_participants(user) if p.pk in allocations]
 
 
-@router.get("/allocations/{code}", response=AllocationOut, exclude_none=True, summary="One participant's allocation as the caller may see it")
+@router.get("/allocations/{code}", response=AllocationView, exclude_none=True, summary="One participant's allocation as the caller may see it")
 def get_allocation(request: HttpRequest, code: str) -> AllocationView:
     user = request.auth  # type: ignore[attr-defined]
     return allocation_view(user, visible_participant(user, code))
 
 
-@router.post("/allocations/{code}/emergency-unblinding", response=UnblindingOut, summary="Emergency unblinding: reason and second factor; shown to the caller only")
+@router.post("/allocations/{code}/emergency-unblinding", response=UnblindingOutcome, summary="Emergency unblinding: reason and second factor; shown to the caller only")
 def unblind(request: HttpRequest, code: str, payload: UnblindIn) -> UnblindingOutcome:
     return emergency_unblind(request.auth, code, payload.reason, payload.otp_token)  # type: ignore[attr-defined]
 
 
-@router.get("/emergency-unblindings", response=list[UnblindingListingOut], summary="Emergency unblindings for the safety report")
+@router.get("/emergency-unblindings", response=list[UnblindingListing], summary="Emergency unblindings for the safety report")
 def list_unblindings(request: HttpRequest) -> list[UnblindingListing]:
     return unblinding_listing(request.auth)  # type: ignore[attr-defined]
 

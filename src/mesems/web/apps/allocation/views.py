@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mesems.access import Role
 from mesems.errors import MesemsError
 from mesems.web.apps.accounts.services import role_of
 from mesems.web.apps.allocation.forms import RandomiseForm, SecondFactorForm, UnblindForm

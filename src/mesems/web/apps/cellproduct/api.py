@@ -18,43 +18,6 @@ from mesems.web.apps.cellproduct.services import record_weight
 router = Router(tags=["cell product"])
 
 
-class BagLineOut(Schema):
-    code: str
-    content: str
-    period: int | None
-    state: str
-    location: str
-
-
-class ProductLineOut(Schema):
-    participant: str
-    site: str
-    state: str
-    batch_number: str
-    bags: list[BagLineOut]
-
-
-class DashboardOut(Schema):
-    counts: dict[str, int]
-    products: list[ProductLineOut]
-
-
-class CustodyLineOut(Schema):
-    at: dt.datetime
-    step: str
-    actor: str
-    role: str
-    location: str
-    product_code: str | None
-    details: dict[str, Any]
-
-
-class ClinicBagOut(Schema):
-    period: int
-    code: str
-    state: str
-
-
 class WeightIn(Schema):
     kg: Decimal
     measured_on: dt.date
@@ -84,24 +47,17 @@ class BedsideIn(Schema):
     product_code: str
 
 
-class InfusionOut(Schema):
-    participant: str
-    product_code: str
-    period: int
-    at: dt.datetime
-
-
-@router.get("/cell-products", response=DashboardOut, summary="Products by state (lab and unblinded roles)")
+@router.get("/cell-products", response=Dashboard, summary="Products by state (lab and unblinded roles)")
 def dashboard(request: HttpRequest) -> Dashboard:
     return lab_dashboard(request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/cell-products/{code}/custody", response=list[CustodyLineOut], summary="A participant's chain of custody, every event in order (lab and unblinded roles)")
+@router.get("/cell-products/{code}/custody", response=list[CustodyLine], summary="A participant's chain of custody, every event in order (lab and unblinded roles)")
 def custody(request: HttpRequest, code: str) -> list[CustodyLine]:
     return custody_report(request.auth, code)  # type: ignore[attr-defined]
 
 
-@router.get("/cell-products/{code}/bags", response=list[ClinicBagOut], summary="The participant's product codes by period, as the clinic sees them")
+@router.get("/cell-products/{code}/bags", response=list[ClinicBag], summary="The participant's product codes by period, as the clinic sees them")
 def bags(request: HttpRequest, code: str) -> list[ClinicBag]:
     return clinic_bags(request.auth, code)  # type: ignore[attr-defined]
 
@@ -118,6 +74,6 @@ def release(request: HttpRequest, code: str, payload: ReleaseIn) -> dict[str, An
     return {"participant": code, "signed_at": signature.signed_at, "signer": signature.signer.get_username(), "meaning": signature.meaning, "content_digest": signature.content_digest}
 
 
-@router.post("/cell-products/{code}/infusion", response=InfusionOut, summary="Bedside check and infusion record; a mismatch is refused (409) and recorded as an incident")
+@router.post("/cell-products/{code}/infusion", response=InfusionRecord, summary="Bedside check and infusion record; a mismatch is refused (409) and recorded as an incident")
 def infusion(request: HttpRequest, code: str, payload: BedsideIn) -> InfusionRecord:
     return bedside_infusion(request.auth, code, payload.identity_confirmed, payload.product_code)  # type: ignore[attr-defined]
