@@ -47,10 +47,13 @@ class Server(ThreadedWSGIServer):
 
 server = Server(("127.0.0.1", int(sys.argv[1])), Quiet)
 server.set_app(WSGIHandler())
+parent = True
 for _ in range(int(sys.argv[2]) - 1):  # pre-fork: the workers accept from one listening socket
     if os.fork() == 0:
+        parent = False
         break
-print("ready", flush=True)
+if parent:
+    print("ready", flush=True)  # the socket already listens: connections wait in its queue
 server.serve_forever()
 """
 
@@ -218,7 +221,9 @@ def main() -> None:
         connections.close_all()
         port = free_port()
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(args.workers)], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
-        assert server.stdout is not None and all(server.stdout.readline().strip() == "ready" for _ in range(args.workers))
+        started = server.stdout.readline().strip() if server.stdout else ""
+        if started != "ready":
+            raise SystemExit(f"the web server did not start: {started!r}")
         print(f"{n} allocations, {args.clients} concurrent clients, {len(SITES) * len(COURSES)} strata, {args.workers} server processes, PostgreSQL")
         service_s, service_lat = service_over_http(f"http://127.0.0.1:{port}", work, args.clients)
         bare_s, bare_lat = bare_loop(dsn, n, args.clients)

@@ -13,13 +13,14 @@ from mesems.randomisation.blocks import minimisation_draws, permuted_block, perm
 ARMS = ["A", "B"]
 
 
+@settings(deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), size=st.sampled_from([2, 4, 6, 8]))
 def test_a_block_holds_each_arm_equally(seed: int, size: int) -> None:
     block = permuted_block(np.random.default_rng(seed), size, ARMS)
     assert Counter(block) == {"A": size // 2, "B": size // 2}
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80), sizes=st.lists(st.sampled_from([2, 4, 6]), min_size=1, max_size=3))
 def test_blocks_are_whole_and_drawn_from_the_set(seed: int, n: int, sizes: list[int]) -> None:
     draws = permuted_blocks(np.random.default_rng(seed), n, sizes, ARMS)
