@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mesems.access import Role
 from tests.web.allocation.conftest import consented, fast_password_hashing, fresh_code  # noqa: F401 (fixtures shared)
@@ -44,8 +45,8 @@ def bags_ready(lab: Any, consented: Any) -> Callable[..., Any]:  # noqa: F811 (t
 
     def make(code: str = "SE-KAR-0001", site: str = "SE-KAR", kg: float = 70.0, cells: float = 105e6) -> Any:
         consented(code, site)
-        record_weight(lab, code, kg, dt.date.today())
-        record_harvest(lab, code, dt.date.today() - dt.timedelta(days=28), 50.0, "harvest room")
+        record_weight(lab, code, kg, timezone.localdate())
+        record_harvest(lab, code, timezone.localdate() - dt.timedelta(days=28), 50.0, "harvest room")
         record_expansion(lab, code, f"B-{code}", 3, "GMP lab")
         return prepare_bags(lab, code, cells, "GMP lab")
 

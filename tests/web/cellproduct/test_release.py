@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mesems.access import Role
 from mesems.errors import AccessDenied, CellProductError
@@ -61,7 +62,7 @@ def test_a_dose_outside_the_range_refuses_release(bags_ready: Any, lab: Any, cel
 
 def test_an_old_weight_refuses_release(bags_ready: Any, lab: Any) -> None:
     bags_ready()
-    WeightMeasurement.objects.update(measured_on=dt.date.today() - dt.timedelta(days=31))
+    WeightMeasurement.objects.update(measured_on=timezone.localdate() - dt.timedelta(days=31))
     record_release_tests(lab, "SE-KAR-0001", PASSING_RESULTS)
     with pytest.raises(CellProductError, match="31 days old"):
         release_product(lab, "SE-KAR-0001", LAB_PASSWORD, lab_code(lab))

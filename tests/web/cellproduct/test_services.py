@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mesems.access import Role
 from mesems.cellproduct import Weight
@@ -47,9 +48,9 @@ def test_steps_out_of_order_are_refused(lab: Any, consented: Any) -> None:
     consented("SE-KAR-0001")
     with pytest.raises(CellProductError, match="no cell product"):
         record_expansion(lab, "SE-KAR-0001", "B1", 2, "lab")
-    record_harvest(lab, "SE-KAR-0001", dt.date.today(), 40.0, "room")
+    record_harvest(lab, "SE-KAR-0001", timezone.localdate(), 40.0, "room")
     with pytest.raises(CellProductError, match="already has a harvest"):
-        record_harvest(lab, "SE-KAR-0001", dt.date.today(), 40.0, "room")
+        record_harvest(lab, "SE-KAR-0001", timezone.localdate(), 40.0, "room")
     with pytest.raises(CellProductError, match="bags prepared is not possible"):
         services.prepare_bags(lab, "SE-KAR-0001", 1e8, "lab")
 
@@ -64,18 +65,18 @@ def test_a_bag_cannot_be_thawed_before_release(bags_ready: Any, lab: Any) -> Non
 def test_only_the_lab_records_steps(consented: Any, make_user: Any) -> None:
     consented("SE-KAR-0001")
     with pytest.raises(AccessDenied):
-        record_harvest(make_user(Role.NURSE, "SE-KAR"), "SE-KAR-0001", dt.date.today(), 40.0, "room")
+        record_harvest(make_user(Role.NURSE, "SE-KAR"), "SE-KAR-0001", timezone.localdate(), 40.0, "room")
 
 
 def test_weights_are_checked_and_the_latest_of_all_sources_is_used(lab: Any, consented: Any) -> None:
     participant = consented("SE-KAR-0001")
     with pytest.raises(CellProductError, match="outside 20-250 kg") as bad:
-        record_weight(lab, "SE-KAR-0001", 700, dt.date.today())
+        record_weight(lab, "SE-KAR-0001", 700, timezone.localdate())
     assert bad.value.field == "kg"
-    record_weight(lab, "SE-KAR-0001", 71.26, dt.date.today() - dt.timedelta(days=3))
-    assert latest_weight(participant) == Weight(71.3, dt.date.today() - dt.timedelta(days=3), "dosing weight form")
-    register_weight_source("crf-test", lambda p: Weight(69.0, dt.date.today(), "crf"))
+    record_weight(lab, "SE-KAR-0001", 71.26, timezone.localdate() - dt.timedelta(days=3))
+    assert latest_weight(participant) == Weight(71.3, timezone.localdate() - dt.timedelta(days=3), "dosing weight form")
+    register_weight_source("crf-test", lambda p: Weight(69.0, timezone.localdate(), "crf"))
     try:
-        assert latest_weight(participant) == Weight(69.0, dt.date.today(), "crf")
+        assert latest_weight(participant) == Weight(69.0, timezone.localdate(), "crf")
     finally:
         services._weight_sources.pop("crf-test")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mesems.access import Role
 from mesems.web.apps.allocation.services import allocate_next
@@ -23,7 +23,7 @@ def test_lab_records_steps_through_the_product_page(gated_list: Any, lab: Any, c
     client = client_for(lab)
     assert client.get("/cellproduct/participants/SE-KAR-0001/").status_code == 200
     base = "/cellproduct/participants/SE-KAR-0001/steps"
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert client.post("/cellproduct/weight/SE-KAR-0001/", {"kg": "70.0", "measured_on": today}).status_code == 302
     assert client.post(f"{base}/harvest/", {"harvested_on": today, "volume_ml": "55", "location": "room 3"}).status_code == 302
     out_of_order = client.post(f"{base}/bags/", {"cells_in_dose": "1e8", "location": "lab"})
@@ -64,7 +64,7 @@ def test_api_bedside_and_weight(gated_list: Any, lab: Any, consented: Any, make_
     thaw_bag(lab, code, "infusion room")
     done = client.post("/api/cell-products/SE-KAR-0001/infusion", {"identity_confirmed": True, "product_code": code}, content_type="application/json")
     assert done.status_code == 200 and done.json()["period"] == 1
-    weight = client.post("/api/cell-products/SE-KAR-0001/weight", {"kg": "68.4", "measured_on": dt.date.today().isoformat()}, content_type="application/json")
+    weight = client.post("/api/cell-products/SE-KAR-0001/weight", {"kg": "68.4", "measured_on": timezone.localdate().isoformat()}, content_type="application/json")
     assert weight.status_code == 200 and weight.json()["kg"] == "68.4"
-    bad = client.post("/api/cell-products/SE-KAR-0001/weight", {"kg": "6.4", "measured_on": dt.date.today().isoformat()}, content_type="application/json")
+    bad = client.post("/api/cell-products/SE-KAR-0001/weight", {"kg": "6.4", "measured_on": timezone.localdate().isoformat()}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "kg"
