@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import analyse, demo, export
+from mesems.cli import allocation, analyse, demo, export
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
     app.add_typer(analyse.app, name="analyse")
     app.add_typer(export.app, name="export")
+    app.add_typer(allocation.app, name="allocation")

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "mesems.web.apps.trials",
     "mesems.web.apps.visits",
     "mesems.web.apps.safety",
+    "mesems.web.apps.allocation",
+    "mesems.web.apps.cellproduct",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("site/", include("mesems.web.apps.visits.urls")),
+    path("allocation/", include("mesems.web.apps.allocation.urls")),
+    path("cellproduct/", include("mesems.web.apps.cellproduct.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]
