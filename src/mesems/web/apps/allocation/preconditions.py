@@ -12,6 +12,7 @@ providers of the blinded product code (the cell product app gives the period-1 b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -19,9 +20,11 @@ from mesems.protocol import Protocol
 
 Check = Callable[[Any, Protocol], "str | None"]
 ProductCodeProvider = Callable[[Any, str, Protocol], "str | None"]
+RandomisedHook = Callable[[Any, dt.date, Any], None]
 
 _checks: dict[str, Check] = {}
 _providers: dict[str, ProductCodeProvider] = {}
+_on_randomised: dict[str, RandomisedHook] = {}
 
 
 def register_precondition(name: str, check: Check) -> None:
@@ -60,3 +63,14 @@ def consented(participant: Any, protocol: Protocol) -> str | None:
     if participant.status != "consented":
         return f"participant {participant.code} is {participant.get_status_display().lower()}; only an eligible, consented participant can be randomised"
     return None
+
+
+def register_on_randomised(name: str, hook: RandomisedHook) -> None:
+    """Adds a function (participant, randomisation date, actor) run inside the allocation's
+    transaction once the participant is randomised (the visits app starts the schedule)."""
+    _on_randomised[name] = hook
+
+
+def run_on_randomised(participant: Any, randomisation_date: dt.date, actor: Any) -> None:
+    for name in sorted(_on_randomised):
+        _on_randomised[name](participant, randomisation_date, actor)

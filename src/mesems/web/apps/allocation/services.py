@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from mesems.randomisation import (
 )
 from mesems.web.apps.accounts.services import require_role
 from mesems.web.apps.allocation.models import Allocation, AllocationList, ListEntry, StratumCounter
-from mesems.web.apps.allocation.preconditions import provided_product_code, unmet_preconditions
+from mesems.web.apps.allocation.preconditions import provided_product_code, run_on_randomised, unmet_preconditions
 from mesems.web.apps.audit.services import record_change
 from mesems.web.apps.trials.models import Participant
 from mesems.web.apps.trials.services import current_protocol, visible_participant
@@ -217,6 +218,7 @@ def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationRes
     # The audit record names the blinded facts only: the trail is read by blinded roles.
     record_change(actor, "create", allocation, {"participant": [None, participant.code], "randomisation_number": [None, number], "product_code": [None, product_code], "request_id": [None, request_id]}, reason="randomised", site_code=site_code)
     record_change(actor, "update", participant, {"status": [old_status, Participant.Status.RANDOMISED.value]}, reason=f"randomised {number}", site_code=site_code)
+    run_on_randomised(participant, timezone.localtime(now, ZoneInfo(participant.site.timezone)).date(), actor)
     return AllocationResult(participant.code, number, product_code, replayed=False, allocated_at=now)
 
 

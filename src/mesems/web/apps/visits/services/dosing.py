@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mesems.cellproduct import Weight
 from mesems.web.apps.trials.models import Participant
 from mesems.web.apps.trials.services import current_protocol
 
@@ -21,3 +22,15 @@ def given_dosing_dates(participant: Participant) -> dict[int, dt.date]:
         if week in by_week:
             given[by_week[week]] = infusion.infused_on
     return given
+
+
+def crf_weight(participant: Participant) -> Weight | None:
+    """The newest weight from the CRF's weight form, for the cell product's dose rule."""
+    from mesems.web.apps.visits.models import Weight as WeightRecord
+
+    row = (
+        WeightRecord.objects.filter(participant=participant, weight_kg__isnull=False, measured_on__isnull=False)
+        .order_by("-measured_on", "-id")
+        .first()
+    )
+    return None if row is None else Weight(float(row.weight_kg), row.measured_on, "weight form")
