@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from mesems.cli import screening
+
 
 def register_commands(app: typer.Typer) -> None:
     """Areas add their command groups here, one line each."""
+    screening.register(app)

@@ -240,7 +240,8 @@ def course_branch_failed(ctx: Context, params: CourseBranchParams) -> Outcome:
         raise ProtocolError(f"eligibility {ctx.version.id}: no inclusion branch names course {course!r}")
     branch, outcome = found
     lead = {Verdict.MET: "meets", Verdict.NOT_MET: "does not meet", Verdict.UNKNOWN: "not known whether it meets"}[outcome.verdict]
-    return Outcome(outcome.verdict, f"{name} {lead} {branch.id}: {outcome.reason}", outcome.data, outcome.missing)
+    detail = "" if outcome.verdict is Verdict.MET else f": {outcome.reason}"
+    return Outcome(outcome.verdict, f"{name} {lead} {branch.id}{detail}", outcome.data, outcome.missing)
 
 
 def ms_diagnosis(ctx: Context, criterion: Criterion) -> tuple[Criterion, Outcome]:

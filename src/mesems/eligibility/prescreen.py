@@ -20,6 +20,7 @@ import polars as pl
 from mesems.eligibility.criteria import branch_criterion, parsed_params
 from mesems.eligibility.extract import APPROVED_CLASSES, EDSS_LOOKBACK_MONTHS
 from mesems.eligibility.lookback import therapy_days_required
+from mesems.eligibility.screening import version_for
 from mesems.eligibility.rules import (
     CourseBranchParams,
     EdssRangeParams,
@@ -300,7 +301,7 @@ def first_failed_expr(ids: list[str]) -> pl.Expr:
 def version_expr(protocol: Protocol, version: str | None) -> pl.Expr:
     """The eligibility version in force on each row's planned randomisation date (or the named one)."""
     if version is not None:
-        return pl.lit(protocol.eligibility_version(version).id)
+        return pl.lit(version_for(protocol, None, version).id)
     expr: Any = pl
     for v in sorted(protocol.eligibility, key=lambda v: v.effective_from, reverse=True):
         expr = expr.when(R >= v.effective_from).then(pl.lit(v.id))

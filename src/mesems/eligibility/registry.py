@@ -115,6 +115,15 @@ def _approved_ends() -> list[pl.Expr]:
     return ends
 
 
+def distinct_count(values: list[pl.Expr]) -> pl.Expr:
+    """How many distinct non-null values a row holds among `values` (pairwise, no lists: fast)."""
+    firsts = []
+    for i, value in enumerate(values):
+        seen_before = pl.any_horizontal(*((value == earlier).fill_null(False) for earlier in values[:i])) if i else pl.lit(False)
+        firsts.append((value.is_not_null() & ~seen_before).cast(pl.Int32))
+    return pl.sum_horizontal(*firsts)
+
+
 def row_checks() -> list[RowCheck]:
     """Every rule a row of the extract must keep."""
     count, last, second = pl.col("relapse_count"), pl.col("relapse_last_date"), pl.col("relapse_second_last_date")
@@ -126,7 +135,7 @@ def row_checks() -> list[RowCheck]:
         *(pl.col(f"{g}_last_date").is_not_null() | pl.col(f"{g}_ongoing").fill_null(False) for g in THERAPY_GROUPS),
     )
     ends = _approved_ends()
-    distinct_ends = pl.concat_list(ends).list.drop_nulls().list.n_unique()
+    distinct_ends = distinct_count(ends)
     latest_end = pl.max_horizontal(ends)
     return [
         RowCheck("id", "is empty", pl.col("id").is_null()),
@@ -165,14 +174,15 @@ def row_checks() -> list[RowCheck]:
 def check_extract(frame: pl.DataFrame, source: str) -> None:
     """Refuse the extract when a row breaks a rule: the count of bad rows and the first one."""
     checks = row_checks()
-    found = frame.select(
-        *(c.bad.sum().alias(f"n{i}") for i, c in enumerate(checks)), *(c.bad.arg_max().alias(f"r{i}") for i, c in enumerate(checks))
-    ).row(0)
-    failing = [(found[len(checks) + i], check) for i, check in enumerate(checks) if found[i]]
+    flags = frame.select(*(c.bad.alias(str(i)) for i, c in enumerate(checks)))
+    counts = flags.sum().row(0)
+    failing = [i for i, n in enumerate(counts) if n]
     if not failing:
         return
-    bad_rows = frame.select(pl.any_horizontal(*(check.bad for _, check in failing)).sum()).item()
-    row, check = min(failing, key=lambda f: f[0])
+    bad = flags.select(pl.any_horizontal(*(pl.col(str(i)) for i in failing))).to_series()
+    row = int(bad.arg_max() or 0)
+    check = next(checks[i] for i in failing if flags[str(i)][row])
+    bad_rows = int(bad.sum())
     ident = frame["id"][row]
     raise EligibilityError(
         f"{source}: {bad_rows} row(s) not valid; first: row {row + 1} (id {ident}), {check.column} {check.message}", field=check.column

@@ -17,7 +17,7 @@ import polars as pl
 from mesems.clinical.edss import EDSS_STEPS
 from mesems.eligibility.extract import APPROVED_CLASSES, THERAPY_GROUPS
 from mesems.eligibility.record import FLAG_LABELS, MALIGNANCY_KINDS
-from mesems.eligibility.registry import SCHEMA
+from mesems.eligibility.registry import SCHEMA, distinct_count
 
 FIRST_RANDOMISATION = dt.date(2013, 2, 1)
 DRUG_NAMES = (
@@ -116,7 +116,7 @@ def random_extract(rng: np.random.Generator, rows: int) -> pl.DataFrame:
     gel_kind = rng.integers(0, 3, rows)  # 0 none positive, 1 the last scan, 2 an earlier scan
     gel_earlier = np.maximum(mri_last - rng.integers(1, 400, rows), birth)
     columns: dict[str, Any] = {
-        "id": [f"R-{i:07d}" for i in range(rows)] if rows <= 10**5 else pl.int_range(rows, eager=True).cast(pl.String).str.zfill(7),
+        "id": [f"R-{i:07d}" for i in range(rows)] if rows <= 10**5 else "R-" + pl.int_range(rows, eager=True).cast(pl.String).str.zfill(7),
         "planned_randomisation_date": day,
         "birth_date": np.where(unknown(), -(10**6), birth),
         "ms_onset_date": np.where(unknown(), -(10**6), onset),
@@ -164,7 +164,7 @@ def _with_exposure(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFram
         ends += [pl.col(f"{group}_last_date"), pl.when(pl.col(f"{group}_ongoing").fill_null(False)).then(day)]
     rows = frame.height
     spans = frame.select(
-        pl.concat_list(ends).list.drop_nulls().list.n_unique().alias("distinct"),
+        distinct_count(ends).alias("distinct"),
         (pl.max_horizontal(ends) - pl.col("birth_date").fill_null(pl.date(1900, 1, 1))).dt.total_days().alias("room"),
     )
     present = spans["room"].is_not_null().to_numpy()
