@@ -12,13 +12,18 @@ class MesemsError(Exception):
     """Root of every error that mesems expects and explains to its user."""
 
     code: str = "mesems_error"
+    http_status: int = 422
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str | None = None, http_status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         if code is not None:
             self.code = code
+        if http_status is not None:
+            self.http_status = http_status
 
     def as_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "field": self.field}
@@ -88,3 +93,11 @@ class AccessDenied(MesemsError):
     """The user's role or site may not see or do this."""
 
     code = "access_denied"
+    http_status = 403
+
+
+class NotFound(MesemsError):
+    """The thing asked for does not exist, or is not visible to this user (the same answer for both)."""
+
+    code = "not_found"
+    http_status = 404

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import screening
+from mesems.cli import demo, screening
 
 
 def register_commands(app: typer.Typer) -> None:
-    """Areas add their command groups here, one line each."""
+    app.command("demo")(demo.demo)
     screening.register(app)

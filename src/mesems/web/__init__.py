@@ -1,0 +1,1 @@
+"""The Django shell: stores what the core decides, serves pages and the JSON API."""

@@ -1,0 +1,97 @@
+"""Writing and verifying the audit trail. Every service that changes trial data calls
+`record_change` inside its transaction, so the change and its audit row commit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from mesems.audit import GENESIS, ChainProblem, record_digest, verify_chain
+from mesems.web.apps.audit.models import AuditEvent, AuditHead
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, so old and new values read the same in the trail."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    names = list(fields) if fields is not None else [f.attname for f in instance._meta.concrete_fields]
+    return {name: plain(getattr(instance, name)) for name in names}
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for each field whose value changed."""
+    return {k: [plain(old.get(k)), plain(new.get(k))] for k in new if plain(old.get(k)) != plain(new.get(k))}
+
+
+def _actor_fields(actor: Any) -> tuple[str, str, str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system", "", ""
+    site = getattr(actor, "site", None)
+    return actor.get_username(), str(getattr(actor, "role", "")), site.code if site else ""
+
+
+def record_change(
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changes: Mapping[str, Any],
+    *,
+    reason: str = "",
+    site_code: str | None = None,
+) -> AuditEvent:
+    """Appends one audit record to the chain. Must run inside the caller's transaction."""
+    username, role, actor_site = _actor_fields(actor)
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_digest": GENESIS})
+        event = AuditEvent(
+            id=head.last_seq + 1,
+            at=timezone.now(),
+            actor=username,
+            role=role,
+            site_code=site_code if site_code is not None else actor_site,
+            action=action,
+            entity=instance._meta.label_lower,
+            entity_id=str(instance.pk),
+            changes=plain(dict(changes)),
+            reason=reason,
+            prev_digest=head.last_digest,
+        )
+        event.digest = record_digest(event.prev_digest, event.chained_content())
+        event.save(force_insert=True)
+        head.last_seq, head.last_digest = event.pk, event.digest
+        head.save(update_fields=["last_seq", "last_digest"])
+    return event
+
+
+def verify_audit_trail() -> list[ChainProblem]:
+    """Checks the whole chain, and that its head still points at the last record."""
+    rows = ((e.pk, e.prev_digest, e.digest, e.chained_content()) for e in AuditEvent.objects.order_by("id").iterator())
+    problems = verify_chain(rows)
+    head = AuditHead.objects.filter(pk=1).first()
+    last = AuditEvent.objects.order_by("-id").first()
+    if head is not None and (last is None or head.last_digest != last.digest):
+        seq = last.pk if last else 0
+        problems.append(ChainProblem(seq, "deleted_or_inserted", "the last record is not the one the chain's head recorded: records at the end were deleted or added"))
+    return problems
+
+
+def history(instance: models.Model) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(entity=instance._meta.label_lower, entity_id=str(instance.pk)).order_by("id"))
