@@ -62,7 +62,7 @@ def reason(record: dict[str, Any], criterion: str, version: str | None = None) -
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
-    """The date whose `years`th anniversary is `day` (29 February steps to 1 March... never asked: callers avoid it)."""
+    """The date whose `years`th anniversary is `day` (callers avoid a 29 February `day`)."""
     return day.replace(year=day.year - years)
 
 
