@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,9 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from mesems.eligibility import ScreeningResult, Verdict, parse_candidate_json, screen_candidate
-from mesems.eligibility.report import PrescreenReport, run_prescreen
 from mesems.errors import EligibilityError
 from mesems.protocol import load_protocol
+
+if TYPE_CHECKING:
+    from mesems.eligibility.report import PrescreenReport
 
 _STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "bold red", Verdict.UNKNOWN: "yellow"}
 _WORDS = {Verdict.MET: "met", Verdict.NOT_MET: "not met", Verdict.UNKNOWN: "unknown"}
@@ -119,6 +122,8 @@ def prescreen(
     protocol_file: Path | None = typer.Option(None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."),
 ) -> None:
     """Pre-screen a registry extract: per-patient verdicts and the attrition funnel."""
+    from mesems.eligibility.report import run_prescreen  # polars and matplotlib load only for this command
+
     try:
         day = dt.date.fromisoformat(on) if on is not None else None
     except ValueError:

@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import polars as pl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
-import polars as pl  # noqa: E402
-
-from mesems.eligibility.prescreen import UNKNOWN  # noqa: E402
+from mesems.eligibility.prescreen import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,10 @@ def attrition_funnel(codes: pl.DataFrame, texts: dict[str, str]) -> Funnel:
 def plot_funnel(funnel: Funnel, path: Path, title: str = "Registry pre-screening") -> None:
     """A horizontal funnel: for each criterion the rows left (blue) and removed (red), then the
     split of what is left into eligible and unknown."""
+    import matplotlib  # loaded only when a figure is drawn: the CLI starts faster
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     labels = ["registry rows", *(s.criterion for s in funnel.steps), "eligible", "unknown"]
     left = [funnel.total, *(s.remaining for s in funnel.steps), funnel.eligible, funnel.unknown]
     removed = [0, *(s.removed for s in funnel.steps), 0, 0]

@@ -45,46 +45,50 @@ def _days_back(rng: np.random.Generator, day: dt.date, not_before: dt.date) -> d
     return max(day - dt.timedelta(days=back), not_before)
 
 
+def _course(rng: np.random.Generator, day: dt.date, birth: dt.date, drug: str, stop_back: int | None) -> dict[str, Any]:
+    """A course of `drug` stopping `stop_back` days before `day` (None: ongoing), of edge-crowded length."""
+    stop = None if stop_back is None else day - dt.timedelta(days=stop_back)
+    end = min(stop, day) if stop else day
+    length = int(rng.choice([0, 364, 365, 366, int(rng.integers(30, 4000))]))
+    start = None if rng.random() < 0.06 else max(end - dt.timedelta(days=length), birth).isoformat()
+    return {"drug": drug, "start": start, "stop": stop and max(stop, birth).isoformat()}
+
+
 def random_candidate(rng: np.random.Generator) -> dict[str, Any]:
-    """A valid candidate record (DESIGN.md format) as decoded JSON."""
+    """A valid candidate record (DESIGN.md format) as decoded JSON, often nearly eligible."""
     day = FIRST_RANDOMISATION + dt.timedelta(days=int(rng.integers(0, 14 * 365)))
-    birth = _years_back(rng, day, int(rng.choice(YEAR_EDGES[:8])) if rng.random() < 0.6 else int(rng.integers(16, 56)))
-    onset = max(_years_back(rng, day, int(rng.choice(YEAR_EDGES[8:])) if rng.random() < 0.6 else int(rng.integers(0, 20))), birth)
-    onset = min(onset, day)
+    age = int(rng.choice(YEAR_EDGES[:8])) if rng.random() < 0.3 else int(rng.integers(19, 50))
+    birth = _years_back(rng, day, age)
+    duration = int(rng.choice(YEAR_EDGES[8:])) if rng.random() < 0.3 else int(rng.integers(2, 10))
+    onset = min(max(_years_back(rng, day, duration), birth), day)
     when = lambda: _days_back(rng, day, birth).isoformat()  # noqa: E731 (a short local helper)
-    therapies = []
-    for _ in range(int(rng.integers(0, 5))):
-        stop_choice = rng.random()
-        stop = None if stop_choice < 0.2 else (day + dt.timedelta(days=int(rng.integers(0, 30)))).isoformat() if stop_choice < 0.3 else when()
-        start: str | None = None
-        if rng.random() > 0.1:
-            latest = dt.date.fromisoformat(stop) if stop else day
-            latest = min(latest, day)
-            start = max(latest - dt.timedelta(days=int(rng.choice([0, 300, 364, 365, 366, int(rng.integers(0, 4000))]))), birth).isoformat()
-        therapies.append({"drug": str(rng.choice(DRUG_NAMES)), "start": start, "stop": stop})
+    edss = float(rng.choice(EDSS_STEPS[2:16]))
+    stop_back = None if rng.random() < 0.05 else int(rng.choice([29, 30, 31, 32, 60, 91, 92, 150, 300]))
+    therapies = [_course(rng, day, birth, str(rng.choice(DRUG_NAMES[:11])), stop_back)]
+    for _ in range(int(rng.integers(0, 3))):
+        back = None if rng.random() < 0.1 else -int(rng.integers(1, 30)) if rng.random() < 0.05 else int(rng.choice(EDGE_DAYS)) if rng.random() < 0.5 else int(rng.integers(0, 1500))
+        therapies.append(_course(rng, day, birth, str(rng.choice(DRUG_NAMES)), back))
     record: dict[str, Any] = {
         "id": f"C-{int(rng.integers(0, 10**6)):06d}",
         "birth_date": _maybe(rng, birth.isoformat()),
         "sex": _maybe(rng, str(rng.choice(["F", "M"]))),
-        "ms_course": _maybe(rng, str(rng.choice(["RR", "RR", "SP", "PP"]))),
+        "ms_course": _maybe(rng, str(rng.choice(["RR", "SP", "PP"], p=[0.6, 0.25, 0.15]))),
         "ms_onset_date": _maybe(rng, onset.isoformat()),
         "planned_randomisation_date": day.isoformat(),
-        "edss": _maybe(rng, float(rng.choice(EDSS_STEPS[3:16]))),
-        "edss_history": _maybe(rng, [{"date": when(), "value": float(rng.choice(EDSS_STEPS[1:14]))} for _ in range(int(rng.integers(0, 4)))]),
+        "edss": _maybe(rng, edss),
+        "edss_history": _maybe(rng, [{"date": when(), "value": max(1.0, edss - float(rng.choice([0.0, 0.5, 1.0, 1.5])))} for _ in range(int(rng.integers(0, 4)))]),
         "relapses": _maybe(rng, [when() for _ in range(int(rng.integers(0, 4)))]),
-        "mri": _maybe(rng, [{"date": when(), "gel": int(rng.choice([0, 0, 1, 3]))} for _ in range(int(rng.integers(0, 4)))]),
-        "csf_oligoclonal_bands": _maybe(rng, bool(rng.random() < 0.8)),
+        "mri": _maybe(rng, [{"date": when(), "gel": int(rng.choice([0, 1, 3]))} for _ in range(int(rng.integers(0, 4)))]),
+        "csf_oligoclonal_bands": _maybe(rng, bool(rng.random() < 0.9)),
         "therapies": _maybe(rng, therapies),
-        **{name: _maybe(rng, bool(rng.random() < 0.05)) for name in FLAG_LABELS},
-        "malignancy_history": _maybe(rng, str(rng.choice(MALIGNANCY_KINDS, p=[0.8, 0.05, 0.05, 0.05, 0.05]))),
-        "pregnant": _maybe(rng, bool(rng.random() < 0.05)),
-        "uses_contraception": _maybe(rng, bool(rng.random() < 0.9)),
-        "egfr": _maybe(rng, float(rng.choice([59.9, 60.0, round(float(rng.normal(90, 20)), 1)]))),
-        "can_have_mri": _maybe(rng, bool(rng.random() < 0.95)),
-        "consent": _maybe(rng, bool(rng.random() < 0.95)),
+        **{name: _maybe(rng, bool(rng.random() < 0.02), 0.03) for name in FLAG_LABELS},
+        "malignancy_history": _maybe(rng, str(rng.choice(MALIGNANCY_KINDS, p=[0.88, 0.03, 0.03, 0.03, 0.03])), 0.03),
+        "pregnant": _maybe(rng, bool(rng.random() < 0.02), 0.03),
+        "uses_contraception": _maybe(rng, bool(rng.random() < 0.95), 0.03),
+        "egfr": _maybe(rng, float(rng.choice([59.9, 60.0, max(round(float(rng.normal(95, 15)), 1), 0.0)], p=[0.05, 0.05, 0.9])), 0.03),
+        "can_have_mri": _maybe(rng, bool(rng.random() < 0.98), 0.03),
+        "consent": _maybe(rng, bool(rng.random() < 0.98), 0.03),
     }
-    if record["egfr"] is not None:
-        record["egfr"] = max(record["egfr"], 0.0)
     return record
 
 
