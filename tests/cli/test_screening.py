@@ -59,9 +59,26 @@ def test_screen_exits_0_for_an_unknown_verdict(cli: Cli, tmp_path: Path) -> None
         (candidate(edss=3.25), "edss: 3.25 is not an EDSS step"),
         (candidate(egfr=-5), "egfr: "),
         (candidate(hiv="no"), "hiv: "),
-        (candidate(ms_onset_date="2027-01-01"), "ms_onset_date: 2027-01-01 is after planned_randomisation_date"),
-        (candidate(therapies=[{"drug": "Avonex", "start": "2020-01-01", "stop": "2019-01-01"}]), "therapies[0].stop: "),
-        (candidate(planned_randomisation_date="2010-01-01", ms_onset_date=None, relapses=[], mri=[], edss_history=[], therapies=[], birth_date=None), "no eligibility version is in force"),
+        (
+            candidate(ms_onset_date="2027-01-01"),
+            "ms_onset_date: 2027-01-01 is after planned_randomisation_date",
+        ),
+        (
+            candidate(therapies=[{"drug": "Avonex", "start": "2020-01-01", "stop": "2019-01-01"}]),
+            "therapies[0].stop: ",
+        ),
+        (
+            candidate(
+                planned_randomisation_date="2010-01-01",
+                ms_onset_date=None,
+                relapses=[],
+                mri=[],
+                edss_history=[],
+                therapies=[],
+                birth_date=None,
+            ),
+            "no eligibility version is in force",
+        ),
     ],
 )
 def test_screen_refuses_bad_records_in_one_line(cli: Cli, tmp_path: Path, record: Any, words: str) -> None:
@@ -76,7 +93,13 @@ def test_screen_refuses_bad_records_in_one_line(cli: Cli, tmp_path: Path, record
 @pytest.mark.parametrize("args", [("missing.json",), ("{candidate}", "--version", "v3")])
 def test_screen_refuses_a_missing_file_or_version(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
     path = write(tmp_path, EXAMPLE)
-    result = cli("screen", *(a.format(candidate=path) if "{" in a else str(tmp_path / a) if a.endswith(".json") else a for a in args))
+    result = cli(
+        "screen",
+        *(
+            a.format(candidate=path) if "{" in a else str(tmp_path / a) if a.endswith(".json") else a
+            for a in args
+        ),
+    )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -98,10 +121,16 @@ def test_prescreen_writes_verdicts_funnel_and_figure(cli: Cli, tmp_path: Path) -
         ("id,edss\nP-1,3.0\n", (), "planned_randomisation_date is empty"),
         ("id,egrf\nP-1,3\n", (), "unknown column 'egrf'"),
         ("id,edss\nP-1,3.0\n", ("--date", "15/01/2026"), "--date: expected YYYY-MM-DD"),
-        ("id,edss\nP-1,3.0\n", ("--date", "2026-01-15", "--version", "v7"), "unknown eligibility version 'v7'"),
+        (
+            "id,edss\nP-1,3.0\n",
+            ("--date", "2026-01-15", "--version", "v7"),
+            "unknown eligibility version 'v7'",
+        ),
     ],
 )
-def test_prescreen_refuses_bad_extracts_in_one_line(cli: Cli, tmp_path: Path, text: str, args: tuple[str, ...], words: str) -> None:
+def test_prescreen_refuses_bad_extracts_in_one_line(
+    cli: Cli, tmp_path: Path, text: str, args: tuple[str, ...], words: str
+) -> None:
     extract = tmp_path / "registry.csv"
     extract.write_text(text)
     result = cli("prescreen", str(extract), "--out", str(tmp_path / "out"), *args)

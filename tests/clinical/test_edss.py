@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesems.clinical.edss import CONFIRMED_PROGRESSION, EDSS_STEPS, INCLUSION_PROGRESSION, IncreaseRule, check_edss, is_edss_step
+from mesems.clinical.edss import (
+    CONFIRMED_PROGRESSION,
+    EDSS_STEPS,
+    INCLUSION_PROGRESSION,
+    IncreaseRule,
+    check_edss,
+    is_edss_step,
+)
 from mesems.errors import ClinicalError
 
 steps = st.sampled_from(EDSS_STEPS)
@@ -24,7 +31,9 @@ def test_valid_steps_are_accepted(value: float) -> None:
     assert check_edss(value) == float(value)
 
 
-@pytest.mark.parametrize("value", [0.5, 3.25, -1.0, 10.5, 11, 2.499999, float("nan"), float("inf"), True, "3.0", None])
+@pytest.mark.parametrize(
+    "value", [0.5, 3.25, -1.0, 10.5, 11, 2.499999, float("nan"), float("inf"), True, "3.0", None]
+)
 def test_anything_else_is_an_input_error_naming_the_field(value: object) -> None:
     with pytest.raises(ClinicalError) as caught:
         check_edss(value, "edss_history[2].value")  # type: ignore[arg-type]
@@ -52,7 +61,9 @@ def test_progression_rule_takes_5_5_as_its_threshold() -> None:
 
 
 @given(steps, steps)
-def test_an_increase_is_the_difference_reaching_the_step_of_the_reference(earlier: float, later: float) -> None:
+def test_an_increase_is_the_difference_reaching_the_step_of_the_reference(
+    earlier: float, later: float
+) -> None:
     rule = IncreaseRule(threshold=5.0, at_or_below=1.0, above=0.5)
     needed = 1.0 if later <= 5.0 else 0.5
     assert rule.is_increase(earlier, later, reference=later) == (later - earlier >= needed)

@@ -58,7 +58,11 @@ def verdict(record: dict[str, Any], criterion: str, version: str | None = None) 
 
 def reason(record: dict[str, Any], criterion: str, version: str | None = None) -> str:
     result = screen(record, version)
-    return next(c.reason for c in result.criteria if c.id == criterion or (criterion == "INC-1" and c is result.criteria[0]))
+    return next(
+        c.reason
+        for c in result.criteria
+        if c.id == criterion or (criterion == "INC-1" and c is result.criteria[0])
+    )
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from mesems.eligibility import Verdict, parse_candidate, screen_candidate
 from mesems.eligibility.criteria import EVALUATORS
-from tests.eligibility.conftest import PROTOCOL, candidate, days_before, reason, verdict, verdicts, years_before
+from tests.eligibility.conftest import (
+    PROTOCOL,
+    candidate,
+    days_before,
+    reason,
+    verdict,
+    verdicts,
+    years_before,
+)
 
 MET, NOT_MET, UNKNOWN = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN
 any_day = st.dates(dt.date(2015, 1, 1), dt.date(2040, 12, 31))
@@ -20,7 +28,10 @@ any_day = st.dates(dt.date(2015, 1, 1), dt.date(2040, 12, 31))
 
 def only(randomisation: dt.date, version: str | None = None, **fields: Any) -> dict[str, Verdict]:
     """Verdicts for a record that holds nothing but the planned randomisation date and `fields`."""
-    record = {"planned_randomisation_date": randomisation.isoformat(), **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()}}
+    record = {
+        "planned_randomisation_date": randomisation.isoformat(),
+        **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()},
+    }
     return verdicts(screen_candidate(parse_candidate(record), PROTOCOL, version))
 
 
@@ -50,8 +61,14 @@ def test_a_29_february_birthday_falls_on_1_march_in_a_common_year() -> None:
 
 
 def test_age_reasons_say_age_date_and_bound() -> None:
-    assert reason(candidate(birth_date="1975-01-15"), "INC-2") == "age 51 on 2026-01-15 (born 1975-01-15) is above 50"
-    assert reason(candidate(birth_date="2008-01-16"), "INC-2") == "age 17 on 2026-01-15 (born 2008-01-16) is below 18"
+    assert (
+        reason(candidate(birth_date="1975-01-15"), "INC-2")
+        == "age 51 on 2026-01-15 (born 1975-01-15) is above 50"
+    )
+    assert (
+        reason(candidate(birth_date="2008-01-16"), "INC-2")
+        == "age 17 on 2026-01-15 (born 2008-01-16) is below 18"
+    )
 
 
 @given(any_day)
@@ -71,14 +88,29 @@ def test_disease_duration_exactly_2_10_and_15_years(day: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("version", "edss", "expected"),
-    [("v1", 2.5, NOT_MET), ("v1", 3.0, MET), ("v1", 6.5, MET), ("v1", 7.0, NOT_MET), ("final", 2.0, NOT_MET), ("final", 2.5, MET), ("final", 3.0, MET), ("final", 6.5, MET), ("final", 7.0, NOT_MET)],
+    [
+        ("v1", 2.5, NOT_MET),
+        ("v1", 3.0, MET),
+        ("v1", 6.5, MET),
+        ("v1", 7.0, NOT_MET),
+        ("final", 2.0, NOT_MET),
+        ("final", 2.5, MET),
+        ("final", 3.0, MET),
+        ("final", 6.5, MET),
+        ("final", 7.0, NOT_MET),
+    ],
 )
 def test_edss_range_per_version(version: str, edss: float, expected: Verdict) -> None:
     assert verdict(candidate(edss=edss), "INC-4", version) is expected
 
 
-@given(st.sampled_from([("v1", 3.0, 6.5), ("final", 2.5, 6.5)]), st.sampled_from([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 6.0, 6.5, 7.0, 9.5, 10.0]))
-def test_edss_is_in_exactly_between_the_versions_bounds(bounds: tuple[str, float, float], edss: float) -> None:
+@given(
+    st.sampled_from([("v1", 3.0, 6.5), ("final", 2.5, 6.5)]),
+    st.sampled_from([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 6.0, 6.5, 7.0, 9.5, 10.0]),
+)
+def test_edss_is_in_exactly_between_the_versions_bounds(
+    bounds: tuple[str, float, float], edss: float
+) -> None:
     version, low, high = bounds
     assert (verdict(candidate(edss=edss), "INC-4", version) is MET) == (low <= edss <= high)
 
@@ -87,18 +119,42 @@ def test_edss_reason() -> None:
     assert reason(candidate(edss=7.0), "INC-4") == "EDSS 7.0 is above 6.5"
 
 
-@pytest.mark.parametrize(("egfr", "expected"), [(60, MET), (60.0, MET), (59.9, NOT_MET), (0, NOT_MET), (120.5, MET)])
+@pytest.mark.parametrize(
+    ("egfr", "expected"), [(60, MET), (60.0, MET), (59.9, NOT_MET), (0, NOT_MET), (120.5, MET)]
+)
 def test_egfr_60_is_in_and_59_9_out(egfr: float, expected: Verdict) -> None:
     assert verdict(candidate(egfr=egfr), "EXC-13") is expected
 
 
-@pytest.mark.parametrize(("changes", "expected"), [({"renal_failure": True}, NOT_MET), ({"can_have_mri": False}, NOT_MET), ({"egfr": None}, UNKNOWN), ({"egfr": None, "can_have_mri": False}, NOT_MET)])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"renal_failure": True}, NOT_MET),
+        ({"can_have_mri": False}, NOT_MET),
+        ({"egfr": None}, UNKNOWN),
+        ({"egfr": None, "can_have_mri": False}, NOT_MET),
+    ],
+)
 def test_renal_failure_or_no_mri_exclude(changes: dict[str, Any], expected: Verdict) -> None:
     assert verdict(candidate(**changes), "EXC-13") is expected
 
 
-@given(any_day, st.sampled_from([("Solu-Medrol", "EXC-7"), ("prednisolone", "EXC-7"), ("Avonex", "EXC-6"), ("REBIF", "EXC-6"), ("Copaxone", "EXC-6")]), st.integers(0, 70))
-def test_steroid_and_interferon_stopped_30_days_before_exclude_31_do_not(day: dt.date, drug: tuple[str, str], back: int) -> None:
+@given(
+    any_day,
+    st.sampled_from(
+        [
+            ("Solu-Medrol", "EXC-7"),
+            ("prednisolone", "EXC-7"),
+            ("Avonex", "EXC-6"),
+            ("REBIF", "EXC-6"),
+            ("Copaxone", "EXC-6"),
+        ]
+    ),
+    st.integers(0, 70),
+)
+def test_steroid_and_interferon_stopped_30_days_before_exclude_31_do_not(
+    day: dt.date, drug: tuple[str, str], back: int
+) -> None:
     name, criterion = drug
     stop = days_before(day, back)
     found = only(day, therapies=[{"drug": name, "start": stop.isoformat(), "stop": stop.isoformat()}])
@@ -108,13 +164,18 @@ def test_steroid_and_interferon_stopped_30_days_before_exclude_31_do_not(day: dt
 @pytest.mark.parametrize(("back", "expected"), [(29, NOT_MET), (30, NOT_MET), (31, MET)])
 def test_steroid_stops_at_29_30_31_days(back: int, expected: Verdict) -> None:
     stop = days_before(dt.date(2026, 1, 15), back).isoformat()
-    record = candidate(therapies=[*candidate()["therapies"], {"drug": "methylprednisolone", "start": stop, "stop": stop}])
+    record = candidate(
+        therapies=[*candidate()["therapies"], {"drug": "methylprednisolone", "start": stop, "stop": stop}]
+    )
     assert verdict(record, "EXC-7") is expected
 
 
 def test_steroid_reason_gives_date_days_and_rule() -> None:
     record = candidate(therapies=[{"drug": "Solu-Medrol", "start": "2025-12-18", "stop": "2025-12-20"}])
-    assert reason(record, "EXC-7") == "last corticosteroid 2025-12-20 (Solu-Medrol), 26 days before randomisation; must be more than 30"
+    assert (
+        reason(record, "EXC-7")
+        == "last corticosteroid 2025-12-20 (Solu-Medrol), 26 days before randomisation; must be more than 30"
+    )
 
 
 @given(any_day, st.integers(0, 120))
@@ -130,7 +191,10 @@ def test_relapse_at_59_60_61_days(back: int, expected: Verdict) -> None:
 
 
 def test_relapse_reasons() -> None:
-    assert reason(candidate(relapses=["2025-12-01"]), "EXC-8") == "last relapse 2025-12-01, 45 days before randomisation; must be more than 60"
+    assert (
+        reason(candidate(relapses=["2025-12-01"]), "EXC-8")
+        == "last relapse 2025-12-01, 45 days before randomisation; must be more than 60"
+    )
     assert reason(candidate(relapses=[]), "EXC-8") == "no relapse recorded"
 
 
@@ -145,8 +209,12 @@ def test_relapse_reasons() -> None:
         ("2024-05-31", "2024-02-28", MET),
     ],
 )
-def test_immunosuppressant_within_3_months_is_on_or_after_the_same_day_3_months_earlier(day: str, stop: str, expected: Verdict) -> None:
-    found = only(dt.date.fromisoformat(day), therapies=[{"drug": "Tysabri", "start": "2020-01-01", "stop": stop}])
+def test_immunosuppressant_within_3_months_is_on_or_after_the_same_day_3_months_earlier(
+    day: str, stop: str, expected: Verdict
+) -> None:
+    found = only(
+        dt.date.fromisoformat(day), therapies=[{"drug": "Tysabri", "start": "2020-01-01", "stop": stop}]
+    )
     assert found["EXC-5"] is expected
 
 
@@ -158,16 +226,31 @@ def test_an_ongoing_therapy_counts_as_taken_on_the_randomisation_date(stop: str 
 
 
 def test_an_unclassified_drug_in_the_window_leaves_the_exclusion_unknown() -> None:
-    record = candidate(therapies=[*candidate()["therapies"], {"drug": "Fooximab", "start": "2025-12-01", "stop": "2025-12-30"}])
+    record = candidate(
+        therapies=[
+            *candidate()["therapies"],
+            {"drug": "Fooximab", "start": "2025-12-01", "stop": "2025-12-30"},
+        ]
+    )
     result = verdicts(screen_candidate(parse_candidate(record), PROTOCOL))
     assert (result["EXC-5"], result["EXC-6"], result["EXC-7"]) == (UNKNOWN, UNKNOWN, UNKNOWN)
     assert "could not classify 'Fooximab'" in reason(record, "EXC-7")
-    old = candidate(therapies=[*candidate()["therapies"], {"drug": "Fooximab", "start": "2020-01-01", "stop": "2020-02-01"}])
+    old = candidate(
+        therapies=[
+            *candidate()["therapies"],
+            {"drug": "Fooximab", "start": "2020-01-01", "stop": "2020-02-01"},
+        ]
+    )
     assert verdict(old, "EXC-7") is MET
 
 
 def test_a_known_recent_drug_excludes_even_beside_an_unclassified_one() -> None:
-    record = candidate(therapies=[{"drug": "Fooximab", "start": "2025-12-01"}, {"drug": "prednisone", "start": "2026-01-01", "stop": "2026-01-05"}])
+    record = candidate(
+        therapies=[
+            {"drug": "Fooximab", "start": "2025-12-01"},
+            {"drug": "prednisone", "start": "2026-01-01", "stop": "2026-01-05"},
+        ]
+    )
     assert verdict(record, "EXC-7") is NOT_MET
 
 

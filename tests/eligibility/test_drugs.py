@@ -26,7 +26,9 @@ def test_generic_and_brand_names_in_any_case(name: str, expected: DrugClass) -> 
     assert classify_drug(name) is expected
 
 
-@pytest.mark.parametrize("name", ["vitamin D", "baclofen", "IVIG", "ACTH", "", "   ", "Fooximab", "plasma exchange"])
+@pytest.mark.parametrize(
+    "name", ["vitamin D", "baclofen", "IVIG", "ACTH", "", "   ", "Fooximab", "plasma exchange"]
+)
 def test_an_unknown_name_is_not_classified(name: str) -> None:
     assert classify_drug(name) is None
 

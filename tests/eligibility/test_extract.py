@@ -20,17 +20,29 @@ from tests.eligibility.strategies import records
 def test_the_example_as_a_row() -> None:
     row = flatten_record(parse_candidate(EXAMPLE))
     assert list(row) == EXTRACT.column_names
-    assert row["relapse_count"] == 1 and row["relapse_last_date"] == dt.date(2025, 6, 1) and row["relapse_second_last_date"] is None
+    assert (
+        row["relapse_count"] == 1
+        and row["relapse_last_date"] == dt.date(2025, 6, 1)
+        and row["relapse_second_last_date"] is None
+    )
     assert row["mri_count"] == 1 and row["gel_last_positive_date"] == dt.date(2025, 9, 1)
     assert row["edss_lowest_12m"] == 3.0
     assert row["therapy_history_known"] is True
     assert row["approved_therapy_days"] == (dt.date(2025, 11, 1) - dt.date(2019, 1, 1)).days + 1
-    assert row["interferon_beta_last_date"] == dt.date(2025, 11, 1) and row["interferon_beta_ongoing"] is False
+    assert (
+        row["interferon_beta_last_date"] == dt.date(2025, 11, 1) and row["interferon_beta_ongoing"] is False
+    )
     assert row["corticosteroid_last_date"] is None and row["corticosteroid_ongoing"] is False
 
 
 def test_edss_outside_the_12_months_is_not_the_lowest() -> None:
-    row = flatten_record(parse_candidate(candidate(edss_history=[{"date": "2025-01-14", "value": 1.0}, {"date": "2025-01-15", "value": 2.0}])))
+    row = flatten_record(
+        parse_candidate(
+            candidate(
+                edss_history=[{"date": "2025-01-14", "value": 1.0}, {"date": "2025-01-15", "value": 2.0}]
+            )
+        )
+    )
     assert row["edss_lowest_12m"] == 2.0
 
 
@@ -46,7 +58,16 @@ def test_a_row_needs_the_randomisation_date() -> None:
 
 
 def test_exposure_days_that_cannot_fit_the_courses_are_refused() -> None:
-    row = flatten_record(parse_candidate(candidate(therapies=[{"drug": "Avonex", "start": "2020-01-01", "stop": "2020-01-01"}, {"drug": "Copaxone", "start": "2021-01-01", "stop": "2021-01-01"}])))
+    row = flatten_record(
+        parse_candidate(
+            candidate(
+                therapies=[
+                    {"drug": "Avonex", "start": "2020-01-01", "stop": "2020-01-01"},
+                    {"drug": "Copaxone", "start": "2021-01-01", "stop": "2021-01-01"},
+                ]
+            )
+        )
+    )
     assert row["approved_therapy_days"] == 2
     with pytest.raises(EligibilityError):
         candidate_from_row({**row, "approved_therapy_days": 1})

@@ -19,12 +19,19 @@ def codes() -> pl.DataFrame:
         {"A": 2, "B": 1, "C": 2, "eligible": None, "first_failed": None},
         {"A": 2, "B": 2, "C": 2, "eligible": True, "first_failed": None},
     ]
-    return pl.DataFrame(rows, schema={"A": pl.Int8, "B": pl.Int8, "C": pl.Int8, "eligible": pl.Boolean, "first_failed": pl.String})
+    return pl.DataFrame(
+        rows,
+        schema={"A": pl.Int8, "B": pl.Int8, "C": pl.Int8, "eligible": pl.Boolean, "first_failed": pl.String},
+    )
 
 
 def test_each_row_is_removed_once_by_its_first_failure() -> None:
     funnel = attrition_funnel(codes(), TEXTS)
-    assert [(s.criterion, s.removed, s.unknown, s.remaining) for s in funnel.steps] == [("A", 1, 1, 4), ("B", 1, 1, 3), ("C", 1, 0, 2)]
+    assert [(s.criterion, s.removed, s.unknown, s.remaining) for s in funnel.steps] == [
+        ("A", 1, 1, 4),
+        ("B", 1, 1, 3),
+        ("C", 1, 0, 2),
+    ]
     assert (funnel.total, funnel.eligible, funnel.unknown, funnel.not_eligible) == (5, 1, 1, 3)
 
 

@@ -33,7 +33,9 @@ dates = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2100, 12, 31))
         (dt.date(2026, 1, 15), 24, dt.date(2024, 1, 15)),
     ],
 )
-def test_months_before_is_the_same_calendar_day_clamped_to_the_month_end(day: dt.date, months: int, expected: dt.date) -> None:
+def test_months_before_is_the_same_calendar_day_clamped_to_the_month_end(
+    day: dt.date, months: int, expected: dt.date
+) -> None:
     assert months_before(day, months) == expected
 
 
@@ -59,7 +61,9 @@ def test_completed_years_count_calendar_anniversaries(born: dt.date, on: dt.date
 
 
 @given(dates, st.integers(0, 90))
-def test_completed_years_reach_n_on_the_nth_anniversary_and_not_the_day_before(born: dt.date, years: int) -> None:
+def test_completed_years_reach_n_on_the_nth_anniversary_and_not_the_day_before(
+    born: dt.date, years: int
+) -> None:
     if (born.month, born.day) == (2, 29):
         return
     anniversary = born.replace(year=born.year + years) if born.year + years <= 9999 else None
@@ -98,7 +102,9 @@ def test_twelve_months_of_therapy_are_365_days() -> None:
     assert therapy_days_required(6) == 183
 
 
-courses = st.lists(st.tuples(st.dates(dt.date(2020, 1, 1), dt.date(2021, 12, 31)), st.integers(0, 200)), max_size=6)
+courses = st.lists(
+    st.tuples(st.dates(dt.date(2020, 1, 1), dt.date(2021, 12, 31)), st.integers(0, 200)), max_size=6
+)
 
 
 @given(courses)

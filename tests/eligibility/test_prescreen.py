@@ -25,7 +25,12 @@ def engine_rows(record: CandidateRecord, version: str | None = None) -> dict[str
     """The per-record engine's verdicts in the shape of a pre-screen row (INC-1 for its branch)."""
     result = screen_candidate(record, PROTOCOL, version)
     ranks = [c.verdict.rank for c in result.criteria]
-    return {"protocol_version": result.protocol_version, "eligible": result.eligible, "first_failed": next((i for i, r in zip(IDS, ranks, strict=True) if r == 0), None), **dict(zip(IDS, ranks, strict=True))}
+    return {
+        "protocol_version": result.protocol_version,
+        "eligible": result.eligible,
+        "first_failed": next((i for i, r in zip(IDS, ranks, strict=True) if r == 0), None),
+        **dict(zip(IDS, ranks, strict=True)),
+    }
 
 
 def assert_same(frame: pl.DataFrame, candidates: list[CandidateRecord], version: str | None = None) -> None:
@@ -56,7 +61,9 @@ def test_a_named_version_applies_to_every_row() -> None:
     assert_same(frame, candidates, "v1")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.lists(records(), min_size=1, max_size=12))
 def test_hypothesis_records_agree(drawn: list[dict[str, Any]]) -> None:
     candidates = [parse_candidate(r) for r in drawn]
@@ -65,15 +72,30 @@ def test_hypothesis_records_agree(drawn: list[dict[str, Any]]) -> None:
 
 def test_rows_of_both_versions_keep_their_order() -> None:
     dates = [("2014-06-01", "2002-01-01"), ("2026-01-15", "2014-01-01"), ("2014-07-01", "2002-01-01")]
-    rows = [candidate(id=str(n), planned_randomisation_date=day, ms_onset_date=onset, relapses=[], mri=[], edss_history=[], therapies=[]) for n, (day, onset) in enumerate(dates)]
-    codes = prescreen(pl.DataFrame([flatten_record(parse_candidate(r)) for r in rows], schema=SCHEMA), PROTOCOL)
+    rows = [
+        candidate(
+            id=str(n),
+            planned_randomisation_date=day,
+            ms_onset_date=onset,
+            relapses=[],
+            mri=[],
+            edss_history=[],
+            therapies=[],
+        )
+        for n, (day, onset) in enumerate(dates)
+    ]
+    codes = prescreen(
+        pl.DataFrame([flatten_record(parse_candidate(r)) for r in rows], schema=SCHEMA), PROTOCOL
+    )
     assert codes["id"].to_list() == ["0", "1", "2"]
     assert codes["protocol_version"].to_list() == ["v1", "final", "v1"]
     assert codes["INC-3"].to_list() == [0, 2, 0]
 
 
 def test_verdicts_are_written_in_words() -> None:
-    codes = prescreen(pl.DataFrame([flatten_record(parse_candidate(candidate(edss=7.0)))], schema=SCHEMA), PROTOCOL)
+    codes = prescreen(
+        pl.DataFrame([flatten_record(parse_candidate(candidate(edss=7.0)))], schema=SCHEMA), PROTOCOL
+    )
     words = as_verdicts(codes, IDS)
     assert words.row(0, named=True)["INC-4"] == "not_met"
     assert words.row(0, named=True)["first_failed"] == "INC-4"

@@ -31,7 +31,11 @@ def test_absent_and_null_fields_are_unknown() -> None:
         ({"edss": 0.5}, "edss", "not an EDSS step"),
         ({"edss": "4.0"}, "edss", "valid number"),
         ({"edss": True}, "edss", "valid number"),
-        ({"edss_history": [{"date": "2025-01-01", "value": 7.25}]}, "edss_history[0].value", "not an EDSS step"),
+        (
+            {"edss_history": [{"date": "2025-01-01", "value": 7.25}]},
+            "edss_history[0].value",
+            "not an EDSS step",
+        ),
         ({"egfr": -1}, "egfr", "greater than or equal to 0"),
         ({"egfr": "85"}, "egfr", "valid number"),
         ({"hiv": "no"}, "hiv", "valid boolean"),
@@ -51,12 +55,35 @@ def test_absent_and_null_fields_are_unknown() -> None:
         ({"egrf": 85}, "egrf", "unknown field"),
         ({"ms_onset_date": "2026-02-01"}, "ms_onset_date", "after planned_randomisation_date"),
         ({"ms_onset_date": "1980-01-01"}, "ms_onset_date", "before birth_date"),
-        ({"birth_date": "2026-02-01", "ms_onset_date": None, "relapses": [], "mri": [], "edss_history": [], "therapies": []}, "birth_date", "after planned_randomisation_date"),
+        (
+            {
+                "birth_date": "2026-02-01",
+                "ms_onset_date": None,
+                "relapses": [],
+                "mri": [],
+                "edss_history": [],
+                "therapies": [],
+            },
+            "birth_date",
+            "after planned_randomisation_date",
+        ),
         ({"relapses": ["2026-01-16"]}, "relapses[0]", "after planned_randomisation_date"),
         ({"mri": [{"date": "2026-03-01", "gel": 0}]}, "mri[0].date", "after planned_randomisation_date"),
-        ({"edss_history": [{"date": "1970-01-01", "value": 1.0}]}, "edss_history[0].date", "before birth_date"),
-        ({"therapies": [{"drug": "Avonex", "start": "2020-01-01", "stop": "2019-12-31"}]}, "therapies[0].stop", "before its start"),
-        ({"therapies": [{"drug": "Avonex", "start": "2026-02-01"}]}, "therapies[0].start", "after planned_randomisation_date"),
+        (
+            {"edss_history": [{"date": "1970-01-01", "value": 1.0}]},
+            "edss_history[0].date",
+            "before birth_date",
+        ),
+        (
+            {"therapies": [{"drug": "Avonex", "start": "2020-01-01", "stop": "2019-12-31"}]},
+            "therapies[0].stop",
+            "before its start",
+        ),
+        (
+            {"therapies": [{"drug": "Avonex", "start": "2026-02-01"}]},
+            "therapies[0].start",
+            "after planned_randomisation_date",
+        ),
     ],
 )
 def test_wrong_values_are_refused_naming_the_field(changes: dict[str, Any], field: str, words: str) -> None:
@@ -77,11 +104,16 @@ def test_every_problem_is_listed_at_once() -> None:
 
 
 def test_a_stop_after_the_randomisation_date_is_a_planned_stop_not_an_error() -> None:
-    record = parse_candidate(candidate(therapies=[{"drug": "Avonex", "start": "2020-01-01", "stop": "2026-03-01"}]))
+    record = parse_candidate(
+        candidate(therapies=[{"drug": "Avonex", "start": "2020-01-01", "stop": "2026-03-01"}])
+    )
     assert record.therapies is not None
 
 
-@pytest.mark.parametrize(("text", "words"), [("{", "not valid JSON"), ("[1, 2]", "expected a JSON object"), ('"C-1"', "expected a JSON object")])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("{", "not valid JSON"), ("[1, 2]", "expected a JSON object"), ('"C-1"', "expected a JSON object")],
+)
 def test_json_that_is_not_a_record_is_refused(text: str, words: str) -> None:
     with pytest.raises(EligibilityError) as caught:
         parse_candidate_json(text, "c.json")

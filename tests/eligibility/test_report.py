@@ -23,8 +23,8 @@ def test_verdicts_funnel_and_figure_are_written(tmp_path: Path) -> None:
     assert verdicts.height == report.rows == 2000
     assert set(verdicts["INC-2"].unique().to_list()) <= {"met", "not_met", "unknown"}
     funnel = pl.read_csv(report.funnel_path)
-    assert funnel["removed"].sum() == (verdicts["eligible"] == False).sum()  # noqa: E712 (a column)
-    assert report.funnel.eligible == (verdicts["eligible"] == True).sum()  # noqa: E712
+    assert funnel["removed"].sum() == (verdicts["eligible"] == False).sum()
+    assert report.funnel.eligible == (verdicts["eligible"] == True).sum()
     assert report.figure_path.stat().st_size > 1000
 
 

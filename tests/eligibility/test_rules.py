@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mesems.eligibility.criteria import EVALUATORS
-from mesems.eligibility.prescreen import KERNELS
+from mesems.eligibility.kernels import KERNELS
 from mesems.eligibility.rules import KNOWN_RULES
 from mesems.protocol import default_protocol_text, protocol_problems
 
@@ -30,14 +30,34 @@ def test_every_rule_has_a_per_record_and_a_vectorised_evaluation() -> None:
         ("age_range", {"min_years": 50, "max_years": 18}, "min_years", "above max_years"),
         ("no_recent_therapy", {"classes": ["steroids"], "days": 30}, "classes[0]", "corticosteroid"),
         ("no_recent_therapy", {"classes": ["corticosteroid"]}, "days", "exactly one of days or months"),
-        ("no_recent_therapy", {"classes": ["corticosteroid"], "days": 30, "months": 1}, "days", "exactly one of days or months"),
+        (
+            "no_recent_therapy",
+            {"classes": ["corticosteroid"], "days": 30, "months": 1},
+            "days",
+            "exactly one of days or months",
+        ),
         ("no_recent_relapse", {"days": 60, "weeks": 8}, "weeks", "takes no parameter 'weeks'"),
         ("flag_false", {"fields": ["hiv", "cancer"]}, "fields[1]", "'active_infection'"),
         ("course_branch_failed", {"course": "CIS"}, "course", "'RR', 'SP' or 'PP'"),
-        ("progressive_activity", {"course": "PP", "edss_lookback_months": 12, "edss_threshold": 5.0, "increase_at_or_below_threshold": 1.0, "increase_above_threshold": 0.5, "activity": "gel", "failed_therapy_min_months": 12}, "therapy_classes", "go together"),
+        (
+            "progressive_activity",
+            {
+                "course": "PP",
+                "edss_lookback_months": 12,
+                "edss_threshold": 5.0,
+                "increase_at_or_below_threshold": 1.0,
+                "increase_above_threshold": 0.5,
+                "activity": "gel",
+                "failed_therapy_min_months": 12,
+            },
+            "therapy_classes",
+            "go together",
+        ),
     ],
 )
-def test_wrong_parameters_are_reported_by_name(rule: str, params: dict[str, Any], name: str, words: str) -> None:
+def test_wrong_parameters_are_reported_by_name(
+    rule: str, params: dict[str, Any], name: str, words: str
+) -> None:
     problems = dict(KNOWN_RULES[rule].check_params(params))
     assert name in problems
     assert words in problems[name]

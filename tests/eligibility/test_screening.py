@@ -34,6 +34,7 @@ def test_the_version_in_force_on_the_planned_randomisation_date(day: str, versio
 
 def test_the_version_switch_changes_the_verdict() -> None:
     """Duration 12 years and EDSS 2.5: out under v1 (2 to 10, 3.0 to 6.5), in under final."""
+
     def record(day: str) -> dict[str, Any]:
         return {"planned_randomisation_date": day, "ms_onset_date": "2002-06-01", "edss": 2.5}
 
@@ -139,4 +140,10 @@ def test_the_json_output_keeps_the_design_contract() -> None:
         assert {"id", "text", "verdict", "reason"} <= criterion.keys()
         assert criterion["verdict"] in {"met", "not_met", "unknown"}
         assert criterion["reason"]
-    assert [c["id"] for c in data["criteria"]] == ["INC-1a", "INC-2", "INC-3", "INC-4", *(f"EXC-{n}" for n in range(1, 15))]
+    assert [c["id"] for c in data["criteria"]] == [
+        "INC-1a",
+        "INC-2",
+        "INC-3",
+        "INC-4",
+        *(f"EXC-{n}" for n in range(1, 15)),
+    ]

@@ -12,7 +12,9 @@ from tests.eligibility.conftest import PROTOCOL
 
 def test_generated_candidates_are_valid_and_reach_every_overall_verdict() -> None:
     rng = np.random.default_rng(1)
-    outcomes = {screen_candidate(parse_candidate(random_candidate(rng)), PROTOCOL).eligible for _ in range(600)}
+    outcomes = {
+        screen_candidate(parse_candidate(random_candidate(rng)), PROTOCOL).eligible for _ in range(600)
+    }
     assert outcomes == {True, False, None}
 
 

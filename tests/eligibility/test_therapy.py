@@ -40,16 +40,27 @@ def test_the_ongoing_reason_says_it_counts_on_the_randomisation_date() -> None:
     courses = therapy_courses([Therapy(drug="Gilenya", start=dt.date(2020, 1, 1))], DAY)
     outcome = recent_therapy(courses, DAY, RecentTherapyParams(classes=[DrugClass.FINGOLIMOD], months=3))
     assert outcome.verdict is Verdict.NOT_MET
-    assert outcome.reason == "fingolimod (Gilenya) ongoing, counted as taken on the randomisation date 2026-01-15; must stop before 2025-10-15 (3 months before randomisation)"
+    assert (
+        outcome.reason
+        == "fingolimod (Gilenya) ongoing, counted as taken on the randomisation date 2026-01-15; must stop before 2025-10-15 (3 months before randomisation)"
+    )
 
 
 def test_no_course_of_the_classes_is_met_with_their_names() -> None:
-    outcome = recent_therapy((), DAY, RecentTherapyParams(classes=[DrugClass.INTERFERON_BETA, DrugClass.GLATIRAMER], days=30))
-    assert (outcome.verdict, outcome.reason) == (Verdict.MET, "no interferon-beta or glatiramer acetate recorded")
+    outcome = recent_therapy(
+        (), DAY, RecentTherapyParams(classes=[DrugClass.INTERFERON_BETA, DrugClass.GLATIRAMER], days=30)
+    )
+    assert (outcome.verdict, outcome.reason) == (
+        Verdict.MET,
+        "no interferon-beta or glatiramer acetate recorded",
+    )
 
 
 def test_failure_counts_overlaps_once_and_says_what_is_unknown() -> None:
-    courses = therapy_courses([Therapy(drug="Rebif", start=dt.date(2025, 1, 1), stop=dt.date(2025, 3, 31)), Therapy(drug="Rebif")], DAY)
+    courses = therapy_courses(
+        [Therapy(drug="Rebif", start=dt.date(2025, 1, 1), stop=dt.date(2025, 3, 31)), Therapy(drug="Rebif")],
+        DAY,
+    )
     outcome = therapy_failure(courses, 12, [DrugClass.INTERFERON_BETA])
     assert outcome.verdict is Verdict.UNKNOWN
     assert outcome.data["approved_therapy_days"] == 90

@@ -37,7 +37,9 @@ def _summary(result: ScreeningResult) -> str:
         return "[bold green]ELIGIBLE[/]: every criterion is met"
     if result.eligible is False:
         return f"[bold red]NOT ELIGIBLE[/]: {', '.join(result.failed)} not met"
-    return f"[bold yellow]UNKNOWN[/]: no criterion excludes, but these are missing: {', '.join(result.missing)}"
+    return (
+        f"[bold yellow]UNKNOWN[/]: no criterion excludes, but these are missing: {', '.join(result.missing)}"
+    )
 
 
 def render_screening(result: ScreeningResult, console: Console) -> None:
@@ -53,7 +55,11 @@ def render_screening(result: ScreeningResult, console: Console) -> None:
     table.add_column("verdict", no_wrap=True, min_width=7)
     table.add_column("reason", ratio=3)
     for criterion in result.criteria:
-        table.add_row(f"[bold]{criterion.id}[/]\n{criterion.text}", f"[{_STYLE[criterion.verdict]}]{_WORDS[criterion.verdict]}[/]", criterion.reason)
+        table.add_row(
+            f"[bold]{criterion.id}[/]\n{criterion.text}",
+            f"[{_STYLE[criterion.verdict]}]{_WORDS[criterion.verdict]}[/]",
+            criterion.reason,
+        )
     console.print(table)
     if result.unclassified_drugs:
         console.print(f"[yellow]could not classify: {', '.join(result.unclassified_drugs)}[/]")
@@ -62,9 +68,17 @@ def render_screening(result: ScreeningResult, console: Console) -> None:
 
 def screen(
     candidate: Path = typer.Argument(..., help="The candidate record (JSON, DESIGN.md format)."),
-    version: str | None = typer.Option(None, "--version", help="Eligibility version (v1 or final); default: the one in force on the planned randomisation date."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the verdicts as JSON here ('-' for standard output)."),
-    protocol_file: Path | None = typer.Option(None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."),
+    version: str | None = typer.Option(
+        None,
+        "--version",
+        help="Eligibility version (v1 or final); default: the one in force on the planned randomisation date.",
+    ),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Write the verdicts as JSON here ('-' for standard output)."
+    ),
+    protocol_file: Path | None = typer.Option(
+        None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."
+    ),
 ) -> None:
     """Screen one candidate against every eligibility criterion."""
     record = parse_candidate_json(_read_text(candidate, "candidate"), candidate.name)
@@ -104,22 +118,45 @@ class _Bar:
 
 def _render_report(report: PrescreenReport, console: Console) -> None:
     table = Table(title=f"Attrition funnel ({report.rows:,} rows)")
-    for column, justify in (("criterion", "left"), ("removed", "right"), ("unknown", "right"), ("remaining", "right")):
+    for column, justify in (
+        ("criterion", "left"),
+        ("removed", "right"),
+        ("unknown", "right"),
+        ("remaining", "right"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for step in report.funnel.steps:
-        table.add_row(f"{step.criterion} {step.text[:60]}", f"{step.removed:,}", f"{step.unknown:,}", f"{step.remaining:,}")
+        table.add_row(
+            f"{step.criterion} {step.text[:60]}",
+            f"{step.removed:,}",
+            f"{step.unknown:,}",
+            f"{step.remaining:,}",
+        )
     console.print(table)
     funnel = report.funnel
-    console.print(f"eligible {funnel.eligible:,}, not eligible {funnel.not_eligible:,}, unknown {funnel.unknown:,}")
+    console.print(
+        f"eligible {funnel.eligible:,}, not eligible {funnel.not_eligible:,}, unknown {funnel.unknown:,}"
+    )
     console.print(f"wrote {report.verdicts_path}, {report.funnel_path}, {report.figure_path}")
 
 
 def prescreen(
-    extract: Path = typer.Argument(..., help="A registry extract, one row a patient (.csv or .parquet); columns in docs/readme/eligibility.md."),
+    extract: Path = typer.Argument(
+        ...,
+        help="A registry extract, one row a patient (.csv or .parquet); columns in docs/readme/eligibility.md.",
+    ),
     out: Path = typer.Option(..., "--out", help="Directory for verdicts, funnel.csv and funnel.png."),
-    version: str | None = typer.Option(None, "--version", help="Eligibility version for every row; default: the one in force on each row's planned randomisation date."),
-    on: str | None = typer.Option(None, "--date", help="Planned randomisation date (YYYY-MM-DD) for rows that have none."),
-    protocol_file: Path | None = typer.Option(None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."),
+    version: str | None = typer.Option(
+        None,
+        "--version",
+        help="Eligibility version for every row; default: the one in force on each row's planned randomisation date.",
+    ),
+    on: str | None = typer.Option(
+        None, "--date", help="Planned randomisation date (YYYY-MM-DD) for rows that have none."
+    ),
+    protocol_file: Path | None = typer.Option(
+        None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."
+    ),
 ) -> None:
     """Pre-screen a registry extract: per-patient verdicts and the attrition funnel."""
     from mesems.eligibility.report import run_prescreen  # polars and matplotlib load only for this command
@@ -133,7 +170,9 @@ def prescreen(
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         bar = _Bar(progress)
-        report = run_prescreen(extract, out, protocol, version=version, on=day, start=bar.start, advance=bar.advance)
+        report = run_prescreen(
+            extract, out, protocol, version=version, on=day, start=bar.start, advance=bar.advance
+        )
         bar.finish()
     _render_report(report, Console())
 

@@ -32,9 +32,14 @@ def is_edss_step(value: float) -> bool:
 def check_edss(value: float, field: str = "edss") -> float:
     """`value` as a float when it is a valid EDSS step; otherwise a ClinicalError naming `field`."""
     if not is_edss_step(value):
-        shown = f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) else repr(value)
+        shown = (
+            f"{value:g}"
+            if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            else repr(value)
+        )
         raise ClinicalError(
-            f"{field}: {shown} is not an EDSS step; expected 0 or 1.0 to 10 in steps of 0.5 (no 0.5)", field=field
+            f"{field}: {shown} is not an EDSS step; expected 0 or 1.0 to 10 in steps of 0.5 (no 0.5)",
+            field=field,
         )
     return float(value)
 

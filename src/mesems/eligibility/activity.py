@@ -50,8 +50,16 @@ def gel_in(ctx: Context, randomisation: dt.date, months: int) -> Outcome:
     positive = [scan for scan in scans if scan.gel >= 1]
     if positive:
         latest = max(positive, key=lambda scan: scan.date)
-        return Outcome(Verdict.MET, f"{_plural(latest.gel, 'GEL')} on the MRI of {latest.date}, in the last {months} months", {"gel_last_positive_date": latest.date.isoformat()})
-    return Outcome(Verdict.NOT_MET, f"no GEL on {_plural(len(scans), 'MRI')} in the last {months} months (since {first})", {"mri_scans": len(scans)})
+        return Outcome(
+            Verdict.MET,
+            f"{_plural(latest.gel, 'GEL')} on the MRI of {latest.date}, in the last {months} months",
+            {"gel_last_positive_date": latest.date.isoformat()},
+        )
+    return Outcome(
+        Verdict.NOT_MET,
+        f"no GEL on {_plural(len(scans), 'MRI')} in the last {months} months (since {first})",
+        {"mri_scans": len(scans)},
+    )
 
 
 def edss_increase(ctx: Context, randomisation: dt.date, params: ProgressiveActivityParams) -> Outcome:
@@ -66,8 +74,13 @@ def edss_increase(ctx: Context, randomisation: dt.date, params: ProgressiveActiv
     first = months_before(randomisation, months)
     values = [m.value for m in history if m.date >= first]
     if not values:
-        return Outcome.unknown(f"no EDSS recorded in the last {months} months (since {first}) to measure an increase", "edss_history")
-    rule = IncreaseRule(params.edss_threshold, params.increase_at_or_below_threshold, params.increase_above_threshold)
+        return Outcome.unknown(
+            f"no EDSS recorded in the last {months} months (since {first}) to measure an increase",
+            "edss_history",
+        )
+    rule = IncreaseRule(
+        params.edss_threshold, params.increase_at_or_below_threshold, params.increase_above_threshold
+    )
     lowest, needed = min(values), rule.required(now)
     where = "at or below" if now <= rule.threshold else "above"
     return Outcome(
@@ -117,7 +130,11 @@ def progressive_activity(ctx: Context, params: ProgressiveActivityParams) -> Out
     if day is None:
         return ctx.undated_outcome()
     months = params.activity_months
-    parts = [] if params.failed_therapy_min_months is None else [failed_therapy(ctx, params.failed_therapy_min_months, params.therapy_classes)]
+    parts = (
+        []
+        if params.failed_therapy_min_months is None
+        else [failed_therapy(ctx, params.failed_therapy_min_months, params.therapy_classes)]
+    )
     parts.append(edss_increase(ctx, day, params))
     if params.activity == "relapse_or_gel":
         parts.append(combine([relapses_in(ctx, day, months, 1), gel_in(ctx, day, months)], any_part=True))

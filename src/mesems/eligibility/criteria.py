@@ -74,7 +74,9 @@ def _bounds(low: float | None, high: float | None, fmt: str = "{:g}") -> str:
     return f"at least {fmt.format(low)}" if low is not None else f"at most {fmt.format(high)}"
 
 
-def _in_range(what: str, value: float, low: float | None, high: float | None, fmt: str = "{:g}", detail: str = "") -> tuple[Verdict, str]:
+def _in_range(
+    what: str, value: float, low: float | None, high: float | None, fmt: str = "{:g}", detail: str = ""
+) -> tuple[Verdict, str]:
     """`what value detail` checked against inclusive bounds, with the reason in a clinician's words."""
     shown = f"{what} {fmt.format(value)}{detail}"
     if low is not None and value < low:
@@ -84,14 +86,29 @@ def _in_range(what: str, value: float, low: float | None, high: float | None, fm
     return Verdict.MET, f"{shown}, {_bounds(low, high, fmt)}"
 
 
-def _years_since(ctx: Context, params: YearsRangeParams, start: dt.date | None, field_name: str, *, what: str, unit: str, since: str) -> Outcome:
+def _years_since(
+    ctx: Context,
+    params: YearsRangeParams,
+    start: dt.date | None,
+    field_name: str,
+    *,
+    what: str,
+    unit: str,
+    since: str,
+) -> Outcome:
     """Completed years from `start` to the planned randomisation date within the bounds."""
     if start is None:
         return Outcome.unknown(f"{field_name.replace('_', ' ')} not given", field_name)
     if ctx.randomisation is None:
         return ctx.undated_outcome()
     years = completed_years(start, ctx.randomisation)
-    verdict, reason = _in_range(what, years, params.min_years, params.max_years, detail=f"{unit} on {ctx.randomisation} ({since} {start})")
+    verdict, reason = _in_range(
+        what,
+        years,
+        params.min_years,
+        params.max_years,
+        detail=f"{unit} on {ctx.randomisation} ({since} {start})",
+    )
     return Outcome(verdict, reason, {field_name: start.isoformat(), "years": years})
 
 
@@ -102,7 +119,15 @@ def age_range(ctx: Context, params: YearsRangeParams) -> Outcome:
 
 def disease_duration(ctx: Context, params: YearsRangeParams) -> Outcome:
     """Inclusion 3: completed years from MS onset to the planned randomisation date, bounds inclusive."""
-    return _years_since(ctx, params, ctx.record.ms_onset_date, "ms_onset_date", what="disease duration", unit=" years", since="onset")
+    return _years_since(
+        ctx,
+        params,
+        ctx.record.ms_onset_date,
+        "ms_onset_date",
+        what="disease duration",
+        unit=" years",
+        since="onset",
+    )
 
 
 def edss_range(ctx: Context, params: EdssRangeParams) -> Outcome:
@@ -121,7 +146,9 @@ def flags_false(ctx: Context, params: FlagsParams) -> Outcome:
     if yes:
         return Outcome(Verdict.NOT_MET, f"{', '.join(yes)}: yes", answers)
     if unanswered:
-        return Outcome.unknown(f"not answered: {', '.join(FLAG_LABELS[n] for n in unanswered)}", *unanswered, data=answers)
+        return Outcome.unknown(
+            f"not answered: {', '.join(FLAG_LABELS[n] for n in unanswered)}", *unanswered, data=answers
+        )
     return Outcome(Verdict.MET, f"no {', no '.join(FLAG_LABELS[n] for n in answers)}", answers)
 
 
@@ -146,8 +173,14 @@ def no_recent_relapse(ctx: Context, params: RecentRelapseParams) -> Outcome:
     when = days_before(last, ctx.randomisation)
     data = {"last_relapse": last.isoformat(), "days_before": when}
     if last >= window_start(ctx.randomisation, days=params.days):
-        return Outcome(Verdict.NOT_MET, f"last relapse {last}, {when} days before randomisation; must be more than {params.days}", data)
-    return Outcome(Verdict.MET, f"last relapse {last}, {when} days before randomisation (more than {params.days})", data)
+        return Outcome(
+            Verdict.NOT_MET,
+            f"last relapse {last}, {when} days before randomisation; must be more than {params.days}",
+            data,
+        )
+    return Outcome(
+        Verdict.MET, f"last relapse {last}, {when} days before randomisation (more than {params.days})", data
+    )
 
 
 def no_malignancy(ctx: Context, params: MalignancyParams) -> Outcome:
@@ -158,7 +191,8 @@ def no_malignancy(ctx: Context, params: MalignancyParams) -> Outcome:
     allowed = history in params.allowed
     return Outcome(
         verdict_of(allowed),
-        f"malignancy history: {history.replace('_', ' ')}" + ("" if allowed else f" (allowed: {', '.join(a.replace('_', ' ') for a in params.allowed)})"),
+        f"malignancy history: {history.replace('_', ' ')}"
+        + ("" if allowed else f" (allowed: {', '.join(a.replace('_', ' ') for a in params.allowed)})"),
         {"malignancy_history": history},
     )
 
@@ -173,11 +207,15 @@ def pregnancy(ctx: Context, params: RuleParams) -> Outcome:
     if record.sex == "M":
         return Outcome(Verdict.MET, "male: pregnancy does not apply", data)
     if record.uses_contraception is False:
-        return Outcome(Verdict.NOT_MET, "at risk of pregnancy: not willing to use effective contraception", data)
+        return Outcome(
+            Verdict.NOT_MET, "at risk of pregnancy: not willing to use effective contraception", data
+        )
     if record.pregnant is False and record.uses_contraception:
         return Outcome(Verdict.MET, "not pregnant, uses effective contraception", data)
     missing = [name for name in ("pregnant", "uses_contraception") if data[name] is None]
-    return Outcome.unknown(f"not answered: {', '.join(m.replace('_', ' ') for m in missing)}", *missing, data=data)
+    return Outcome.unknown(
+        f"not answered: {', '.join(m.replace('_', ' ') for m in missing)}", *missing, data=data
+    )
 
 
 def renal_and_mri(ctx: Context, params: RenalParams) -> Outcome:
@@ -192,7 +230,10 @@ def renal_and_mri(ctx: Context, params: RenalParams) -> Outcome:
     if record.can_have_mri is None:
         mri = Outcome.unknown("not answered: able to have an MRI", "can_have_mri")
     else:
-        mri = Outcome(verdict_of(record.can_have_mri), "able to have an MRI" if record.can_have_mri else "unable to have an MRI")
+        mri = Outcome(
+            verdict_of(record.can_have_mri),
+            "able to have an MRI" if record.can_have_mri else "unable to have an MRI",
+        )
     return combine([egfr, failure, mri])
 
 
@@ -201,7 +242,10 @@ def consent(ctx: Context, params: RuleParams) -> Outcome:
     able = ctx.record.consent
     if able is None:
         return Outcome.unknown("not answered: able to give written informed consent", "consent")
-    return Outcome(verdict_of(able), "able to give written informed consent" if able else "unable to give written informed consent")
+    return Outcome(
+        verdict_of(able),
+        "able to give written informed consent" if able else "unable to give written informed consent",
+    )
 
 
 def branch_criterion(version: EligibilityVersion, course: str) -> Criterion | None:
@@ -234,12 +278,20 @@ def course_branch_failed(ctx: Context, params: CourseBranchParams) -> Outcome:
     if course is None:
         return Outcome.unknown(f"MS course not given: applies if {name}", "ms_course")
     if course != params.course:
-        return Outcome(Verdict.MET, f"applies to {name} only; the candidate has {COURSE_NAMES[course]}", {"ms_course": course})
+        return Outcome(
+            Verdict.MET,
+            f"applies to {name} only; the candidate has {COURSE_NAMES[course]}",
+            {"ms_course": course},
+        )
     found = branch_outcome(ctx, course)
     if found is None:
         raise ProtocolError(f"eligibility {ctx.version.id}: no inclusion branch names course {course!r}")
     branch, outcome = found
-    lead = {Verdict.MET: "meets", Verdict.NOT_MET: "does not meet", Verdict.UNKNOWN: "not known whether it meets"}[outcome.verdict]
+    lead = {
+        Verdict.MET: "meets",
+        Verdict.NOT_MET: "does not meet",
+        Verdict.UNKNOWN: "not known whether it meets",
+    }[outcome.verdict]
     detail = "" if outcome.verdict is Verdict.MET else f": {outcome.reason}"
     return Outcome(outcome.verdict, f"{name} {lead} {branch.id}{detail}", outcome.data, outcome.missing)
 
@@ -249,9 +301,14 @@ def ms_diagnosis(ctx: Context, criterion: Criterion) -> tuple[Criterion, Outcome
     params = cast(MsDiagnosisParams, ctx.params[criterion.id])
     course = ctx.record.ms_course
     if course is None:
-        return criterion, Outcome.unknown("MS course (RR, SP or PP) not given: the branch that applies depends on it", "ms_course")
+        return criterion, Outcome.unknown(
+            "MS course (RR, SP or PP) not given: the branch that applies depends on it", "ms_course"
+        )
     if course not in params.courses:
-        return criterion, Outcome(Verdict.NOT_MET, f"{COURSE_NAMES[course]} is not among the courses admitted ({', '.join(params.courses)})")
+        return criterion, Outcome(
+            Verdict.NOT_MET,
+            f"{COURSE_NAMES[course]} is not among the courses admitted ({', '.join(params.courses)})",
+        )
     found = branch_outcome(ctx, course)
     if found is None:
         return criterion, Outcome(Verdict.NOT_MET, f"no inclusion branch for {COURSE_NAMES[course]}")
@@ -293,7 +350,9 @@ def parsed_params(version: EligibilityVersion) -> dict[str, RuleParams]:
     once per version object (the cache keeps the version alive, so its id stays its own)."""
     cached = _PARSED.get(id(version))
     if cached is None or cached[0] is not version:
-        params = {c.id: KNOWN_RULES[c.rule].parse(c.params) for c in _walk(version.criteria) if c.rule is not None}
+        params = {
+            c.id: KNOWN_RULES[c.rule].parse(c.params) for c in _walk(version.criteria) if c.rule is not None
+        }
         if len(_PARSED) > 64:
             _PARSED.clear()
         cached = _PARSED[id(version)] = (version, params)
@@ -305,6 +364,20 @@ def evaluate_criteria(record: CandidateRecord, version: EligibilityVersion) -> t
     ctx = Context(record, version, parsed_params(version))
     results = []
     for criterion in version.criteria:
-        shown, outcome = ms_diagnosis(ctx, criterion) if criterion.rule == "ms_diagnosis" else (criterion, evaluate_rule(ctx, criterion))
-        results.append(CriterionResult(shown.id, shown.kind, shown.text, outcome.verdict, outcome.reason, dict(outcome.data), outcome.missing))
+        shown, outcome = (
+            ms_diagnosis(ctx, criterion)
+            if criterion.rule == "ms_diagnosis"
+            else (criterion, evaluate_rule(ctx, criterion))
+        )
+        results.append(
+            CriterionResult(
+                shown.id,
+                shown.kind,
+                shown.text,
+                outcome.verdict,
+                outcome.reason,
+                dict(outcome.data),
+                outcome.missing,
+            )
+        )
     return tuple(results)

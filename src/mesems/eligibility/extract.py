@@ -34,7 +34,11 @@ EDSS_LOOKBACK_MONTHS = 12
 """`edss_lowest_12m` looks back this many months; a protocol asking another look-back cannot be pre-screened."""
 
 APPROVED_CLASSES: tuple[DrugClass, ...] = (
-    DrugClass.INTERFERON_BETA, DrugClass.GLATIRAMER, DrugClass.NATALIZUMAB, DrugClass.MITOXANTRONE, DrugClass.FINGOLIMOD,
+    DrugClass.INTERFERON_BETA,
+    DrugClass.GLATIRAMER,
+    DrugClass.NATALIZUMAB,
+    DrugClass.MITOXANTRONE,
+    DrugClass.FINGOLIMOD,
 )
 """The approved therapies whose exposure `approved_therapy_days` counts (inclusion 1a/1b)."""
 
@@ -61,8 +65,16 @@ def _therapy_columns() -> tuple[Column, ...]:
     columns: list[Column] = []
     for group in THERAPY_GROUPS:
         what = "a drug no class matched" if group == "unclassified" else group.replace("_", " ")
-        columns.append(_c(f"{group}_last_date", "date", f"last day of the latest course of {what} that stopped before the planned randomisation date"))
-        columns.append(_c(f"{group}_ongoing", "bool", f"a course of {what} is ongoing on the planned randomisation date"))
+        columns.append(
+            _c(
+                f"{group}_last_date",
+                "date",
+                f"last day of the latest course of {what} that stopped before the planned randomisation date",
+            )
+        )
+        columns.append(
+            _c(f"{group}_ongoing", "bool", f"a course of {what} is ongoing on the planned randomisation date")
+        )
     return tuple(columns)
 
 
@@ -75,22 +87,50 @@ EXTRACT = TableSpec(
         _c("sex", "str", "F or M"),
         _c("ms_course", "str", "RR, SP or PP"),
         _c("ms_onset_date", "date", "date of MS onset"),
-        _c("planned_randomisation_date", "date", "date the criteria count back from (`--date` fills empty cells)"),
+        _c(
+            "planned_randomisation_date",
+            "date",
+            "date the criteria count back from (`--date` fills empty cells)",
+        ),
         _c("edss", "float", "EDSS at screening"),
-        _c("edss_lowest_12m", "float", "lowest EDSS recorded on or after the same day 12 months before the planned randomisation date; empty: none"),
-        _c("relapse_count", "int", "relapses recorded up to the planned randomisation date; empty: relapse history unknown"),
+        _c(
+            "edss_lowest_12m",
+            "float",
+            "lowest EDSS recorded on or after the same day 12 months before the planned randomisation date; empty: none",
+        ),
+        _c(
+            "relapse_count",
+            "int",
+            "relapses recorded up to the planned randomisation date; empty: relapse history unknown",
+        ),
         _c("relapse_last_date", "date", "date of the latest relapse"),
         _c("relapse_second_last_date", "date", "date of the relapse before it"),
-        _c("mri_count", "int", "MRI scans recorded up to the planned randomisation date; empty: MRI history unknown"),
+        _c(
+            "mri_count",
+            "int",
+            "MRI scans recorded up to the planned randomisation date; empty: MRI history unknown",
+        ),
         _c("mri_last_date", "date", "date of the latest MRI"),
         _c("gel_last_positive_date", "date", "date of the latest MRI with at least one GEL"),
         _c("csf_oligoclonal_bands", "bool", "CSF oligoclonal bands positive"),
-        _c("therapy_history_known", "bool", "true when the therapy history is known (even if empty); otherwise every therapy column is empty"),
-        _c("approved_therapy_days", "int", "days covered by courses of the approved therapies with a known start, overlaps counted once"),
+        _c(
+            "therapy_history_known",
+            "bool",
+            "true when the therapy history is known (even if empty); otherwise every therapy column is empty",
+        ),
+        _c(
+            "approved_therapy_days",
+            "int",
+            "days covered by courses of the approved therapies with a known start, overlaps counted once",
+        ),
         _c("approved_therapy_start_unknown", "bool", "a course of an approved therapy has no start date"),
         *_therapy_columns(),
         *(_c(name, "bool", label) for name, label in FLAG_LABELS.items() if name != "renal_failure"),
-        _c("malignancy_history", "str", "none, basal_cell, carcinoma_in_situ_remission_over_1y, carcinoma_in_situ_remission_1y_or_less or other"),
+        _c(
+            "malignancy_history",
+            "str",
+            "none, basal_cell, carcinoma_in_situ_remission_over_1y, carcinoma_in_situ_remission_1y_or_less or other",
+        ),
         _c("pregnant", "bool", "pregnant"),
         _c("uses_contraception", "bool", "willing to use effective contraception during the study"),
         _c("egfr", "float", "eGFR, mL/min/1.73 m2"),
@@ -102,8 +142,20 @@ EXTRACT = TableSpec(
 )
 
 _PLAIN = (
-    "birth_date", "sex", "ms_course", "ms_onset_date", "planned_randomisation_date", "edss", "csf_oligoclonal_bands",
-    *FLAG_LABELS, "malignancy_history", "pregnant", "uses_contraception", "egfr", "can_have_mri", "consent",
+    "birth_date",
+    "sex",
+    "ms_course",
+    "ms_onset_date",
+    "planned_randomisation_date",
+    "edss",
+    "csf_oligoclonal_bands",
+    *FLAG_LABELS,
+    "malignancy_history",
+    "pregnant",
+    "uses_contraception",
+    "egfr",
+    "can_have_mri",
+    "consent",
 )
 
 
@@ -115,7 +167,10 @@ def flatten_record(record: CandidateRecord) -> dict[str, Any]:
     """The extract row of a candidate record (its planned randomisation date must be known)."""
     day = record.planned_randomisation_date
     if day is None:
-        raise EligibilityError("a record needs planned_randomisation_date to be summarised as an extract row", field="planned_randomisation_date")
+        raise EligibilityError(
+            "a record needs planned_randomisation_date to be summarised as an extract row",
+            field="planned_randomisation_date",
+        )
     row: dict[str, Any] = {name: None for name in EXTRACT.column_names}
     row["id"] = record.id
     row.update({name: getattr(record, name) for name in _PLAIN})
@@ -124,7 +179,11 @@ def flatten_record(record: CandidateRecord) -> dict[str, Any]:
         row["edss_lowest_12m"] = min((m.value for m in record.edss_history if m.date >= first), default=None)
     if record.relapses is not None:
         latest = sorted(record.relapses, reverse=True)
-        row.update(relapse_count=len(latest), relapse_last_date=latest[0] if latest else None, relapse_second_last_date=latest[1] if len(latest) > 1 else None)
+        row.update(
+            relapse_count=len(latest),
+            relapse_last_date=latest[0] if latest else None,
+            relapse_second_last_date=latest[1] if len(latest) > 1 else None,
+        )
     if record.mri is not None:
         row["mri_count"] = len(record.mri)
         row["mri_last_date"] = max((s.date for s in record.mri), default=None)
@@ -165,18 +224,28 @@ def _approved_courses(row: Mapping[str, Any], day: dt.date) -> list[Therapy]:
     main_group, main_stop, main_end = effective[main]
     others = [e for i, e in enumerate(effective) if i != main]
     total, unknown = row["approved_therapy_days"], bool(row.get("approved_therapy_start_unknown"))
-    therapies = [Therapy(drug=SYNTHETIC_DRUG[g], start=None if unknown else end, stop=stop) for g, stop, end in others]
+    therapies = [
+        Therapy(drug=SYNTHETIC_DRUG[g], start=None if unknown else end, stop=stop) for g, stop, end in others
+    ]
     if total == 0 and unknown:
         return therapies + [Therapy(drug=SYNTHETIC_DRUG[main_group], start=None, stop=main_stop)]
     span = total
     if not unknown:
         for outside in range(len(others) + 1):
             span = total - outside
-            if span >= 1 and len({end for _, _, end in others if end <= main_end - dt.timedelta(days=span)}) == outside:
+            if (
+                span >= 1
+                and len({end for _, _, end in others if end <= main_end - dt.timedelta(days=span)}) == outside
+            ):
                 break
         else:
-            raise EligibilityError(f"approved_therapy_days {total} cannot cover the approved courses' last days", field="approved_therapy_days")
-    therapies.append(Therapy(drug=SYNTHETIC_DRUG[main_group], start=main_end - dt.timedelta(days=span - 1), stop=main_stop))
+            raise EligibilityError(
+                f"approved_therapy_days {total} cannot cover the approved courses' last days",
+                field="approved_therapy_days",
+            )
+    therapies.append(
+        Therapy(drug=SYNTHETIC_DRUG[main_group], start=main_end - dt.timedelta(days=span - 1), stop=main_stop)
+    )
     if unknown:
         therapies.append(Therapy(drug=SYNTHETIC_DRUG[main_group], start=None, stop=main_stop))
     return therapies
@@ -190,7 +259,9 @@ def candidate_from_row(row: Mapping[str, Any]) -> CandidateRecord:
         data["edss_history"] = [EdssMeasurement(date=day, value=row["edss_lowest_12m"])]
     count = row.get("relapse_count")
     if count is not None:
-        data["relapses"] = ([row["relapse_last_date"]] if count else []) + [row["relapse_second_last_date"]] * max(count - 1, 0)
+        data["relapses"] = ([row["relapse_last_date"]] if count else []) + [
+            row["relapse_second_last_date"]
+        ] * max(count - 1, 0)
     scans = row.get("mri_count")
     if scans is not None:
         last, positive = row.get("mri_last_date"), row.get("gel_last_positive_date")
@@ -199,6 +270,9 @@ def candidate_from_row(row: Mapping[str, Any]) -> CandidateRecord:
     if row.get("therapy_history_known"):
         therapies = _approved_courses(row, day)
         for group in ("other_immunosuppressant", "corticosteroid", "unclassified"):
-            therapies += [Therapy(drug=SYNTHETIC_DRUG[group], start=min(stop, day) if stop else day, stop=stop) for stop in _ends(row, group, day)]
+            therapies += [
+                Therapy(drug=SYNTHETIC_DRUG[group], start=min(stop, day) if stop else day, stop=stop)
+                for stop in _ends(row, group, day)
+            ]
         data["therapies"] = therapies
     return CandidateRecord.model_validate(data)

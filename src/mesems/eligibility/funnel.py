@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from mesems.eligibility.prescreen import UNKNOWN
+from mesems.eligibility.kernels import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,25 @@ class Funnel:
 
     def as_frame(self) -> pl.DataFrame:
         return pl.DataFrame(
-            [{"step": i, "criterion": s.criterion, "text": s.text, "removed": s.removed, "unknown": s.unknown, "remaining": s.remaining} for i, s in enumerate(self.steps, 1)],
-            schema={"step": pl.Int64, "criterion": pl.String, "text": pl.String, "removed": pl.Int64, "unknown": pl.Int64, "remaining": pl.Int64},
+            [
+                {
+                    "step": i,
+                    "criterion": s.criterion,
+                    "text": s.text,
+                    "removed": s.removed,
+                    "unknown": s.unknown,
+                    "remaining": s.remaining,
+                }
+                for i, s in enumerate(self.steps, 1)
+            ],
+            schema={
+                "step": pl.Int64,
+                "criterion": pl.String,
+                "text": pl.String,
+                "removed": pl.Int64,
+                "unknown": pl.Int64,
+                "remaining": pl.Int64,
+            },
         )
 
 
@@ -47,11 +64,12 @@ def attrition_funnel(codes: pl.DataFrame, texts: dict[str, str]) -> Funnel:
     """The funnel of verdict codes (`prescreen.prescreen`); `texts` gives each criterion id's text
     in protocol order."""
     ids = list(texts)
-    position = pl.col("first_failed").replace_strict({i: n for n, i in enumerate(ids)}, default=len(ids), return_dtype=pl.Int64)
+    failed = pl.col("first_failed").cast(pl.Enum(ids))
+    position = failed.to_physical().cast(pl.Int64).fill_null(len(ids))
     counts = codes.select(
-        *((pl.col("first_failed") == i).sum().alias(f"removed {i}") for i in ids),
+        *((failed == i).sum().alias(f"removed {i}") for i in ids),
         *(((position > n) & (pl.col(i) == UNKNOWN)).sum().alias(f"unknown {i}") for n, i in enumerate(ids)),
-        (pl.col("eligible") == True).sum().alias("eligible"),  # noqa: E712 (a column, not a bool)
+        (pl.col("eligible") == True).sum().alias("eligible"),
         pl.col("eligible").is_null().sum().alias("left unknown"),
     ).row(0, named=True)
     remaining, steps = codes.height, []
@@ -68,6 +86,7 @@ def plot_funnel(funnel: Funnel, path: Path, title: str = "Registry pre-screening
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     labels = ["registry rows", *(s.criterion for s in funnel.steps), "eligible", "unknown"]
     left = [funnel.total, *(s.remaining for s in funnel.steps), funnel.eligible, funnel.unknown]
     removed = [0, *(s.removed for s in funnel.steps), 0, 0]
@@ -84,7 +103,10 @@ def plot_funnel(funnel: Funnel, path: Path, title: str = "Registry pre-screening
     ax.invert_yaxis()
     ax.set_xlim(0, width * 1.25)
     ax.set_xlabel("rows")
-    ax.set_title(f"{title}: {funnel.total:,} rows, {funnel.eligible:,} eligible, {funnel.unknown:,} unknown", fontsize=10)
+    ax.set_title(
+        f"{title}: {funnel.total:,} rows, {funnel.eligible:,} eligible, {funnel.unknown:,} unknown",
+        fontsize=10,
+    )
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

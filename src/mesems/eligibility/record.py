@@ -21,22 +21,42 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+)
 
 from mesems.clinical.edss import check_edss
 from mesems.errors import ClinicalError, EligibilityError
 from mesems.protocol.loading import format_path
 
 MalignancyKind = Literal[
-    "none", "basal_cell", "carcinoma_in_situ_remission_over_1y", "carcinoma_in_situ_remission_1y_or_less", "other"
+    "none",
+    "basal_cell",
+    "carcinoma_in_situ_remission_over_1y",
+    "carcinoma_in_situ_remission_1y_or_less",
+    "other",
 ]
 MALIGNANCY_KINDS: tuple[str, ...] = get_args(MalignancyKind)
 """What `malignancy_history` may say: none; basal-cell skin carcinoma; carcinoma in situ in
 remission for more than a year, or for a year or less; any other malignancy."""
 
 FlagField = Literal[
-    "active_infection", "hiv", "hepatitis_b", "hepatitis_c", "life_limiting_comorbidity",
-    "haematological_disease", "wbc_abnormal", "renal_failure",
+    "active_infection",
+    "hiv",
+    "hepatitis_b",
+    "hepatitis_c",
+    "life_limiting_comorbidity",
+    "haematological_disease",
+    "wbc_abnormal",
+    "renal_failure",
 ]
 """The yes/no items that, answered yes, exclude (exclusions 4, 10, 11, 13)."""
 
@@ -147,7 +167,11 @@ class CandidateRecordError(EligibilityError):
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more: {', '.join(p.field for p in problems[1:])})" if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more: {', '.join(p.field for p in problems[1:])})"
+            if len(problems) > 1
+            else ""
+        )
         super().__init__(f"{first}{more}", field=first.field)
         self.problems = problems
 
@@ -160,7 +184,9 @@ def _shown(value: object) -> str:
 def _pydantic_problems(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        loc = tuple(
+            p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        )
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field (not part of the candidate record)"
@@ -192,7 +218,9 @@ def date_problems(record: CandidateRecord) -> list[FieldProblem]:
     dated = [("ms_onset_date", record.ms_onset_date)] if record.ms_onset_date else []
     dated += list(_dated_events(record))
     if birth and randomisation and birth > randomisation:
-        problems.append(FieldProblem("birth_date", f"{birth} is after planned_randomisation_date {randomisation}"))
+        problems.append(
+            FieldProblem("birth_date", f"{birth} is after planned_randomisation_date {randomisation}")
+        )
     for field, day in dated:
         if randomisation and day > randomisation:
             problems.append(FieldProblem(field, f"{day} is after planned_randomisation_date {randomisation}"))
@@ -200,14 +228,18 @@ def date_problems(record: CandidateRecord) -> list[FieldProblem]:
             problems.append(FieldProblem(field, f"{day} is before birth_date {birth}"))
     for i, therapy in enumerate(record.therapies or ()):
         if therapy.stop is not None and therapy.start is not None and therapy.stop < therapy.start:
-            problems.append(FieldProblem(f"therapies[{i}].stop", f"{therapy.stop} is before its start {therapy.start}"))
+            problems.append(
+                FieldProblem(f"therapies[{i}].stop", f"{therapy.stop} is before its start {therapy.start}")
+            )
     return problems
 
 
 def parse_candidate(data: Any) -> CandidateRecord:
     """A checked candidate record from decoded JSON (or a form's dict); CandidateRecordError otherwise."""
     if not isinstance(data, dict):
-        raise CandidateRecordError([FieldProblem("record", f"expected a JSON object, got {type(data).__name__}")])
+        raise CandidateRecordError(
+            [FieldProblem("record", f"expected a JSON object, got {type(data).__name__}")]
+        )
     try:
         record = CandidateRecord.model_validate(data)
     except ValidationError as exc:
@@ -223,5 +255,7 @@ def parse_candidate_json(text: str, source: str = "candidate record") -> Candida
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EligibilityError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", field="record") from None
+        raise EligibilityError(
+            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", field="record"
+        ) from None
     return parse_candidate(data)

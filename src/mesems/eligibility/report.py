@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 from mesems.eligibility.funnel import Funnel, attrition_funnel, plot_funnel
 from mesems.eligibility.prescreen import as_verdicts, criterion_ids, prescreen
 from mesems.eligibility.registry import check_extract, fill_date, read_extract
@@ -61,7 +59,9 @@ def run_prescreen(
     versions_used = codes["protocol_version"].drop_nulls().unique().to_list()
     texts = criterion_texts(protocol, versions_used)
     verdicts = as_verdicts(codes, list(texts))
-    verdicts_path = out / ("verdicts.parquet" if extract.suffix.lower() in (".parquet", ".pq") else "verdicts.csv")
+    verdicts_path = out / (
+        "verdicts.parquet" if extract.suffix.lower() in (".parquet", ".pq") else "verdicts.csv"
+    )
     if verdicts_path.suffix == ".parquet":
         verdicts.write_parquet(verdicts_path)
     else:

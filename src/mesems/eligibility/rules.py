@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mesems.clinical.edss import is_edss_step
 from mesems.eligibility.drugs import DrugClass
-from mesems.eligibility.record import MalignancyKind, MsCourse, FlagField
+from mesems.eligibility.record import FlagField, MalignancyKind, MsCourse
 from mesems.protocol.loading import format_path
 
 
@@ -65,7 +65,9 @@ class ProgressiveActivityParams(TherapyFailure):
     increase_at_or_below_threshold: float = Field(gt=0)
     increase_above_threshold: float = Field(gt=0)
     activity: Literal["relapse_or_gel", "gel", "relapse", "none"]
-    activity_lookback_months: int | None = Field(default=None, ge=1, description="the EDSS look-back when not given")
+    activity_lookback_months: int | None = Field(
+        default=None, ge=1, description="the EDSS look-back when not given"
+    )
     requires_csf_oligoclonal_bands: bool = False
 
     @property
@@ -103,7 +105,9 @@ class FlagsParams(RuleParams):
 
 
 class InfectionParams(FlagsParams):
-    fields: list[FlagField] = Field(default=["active_infection", "hiv", "hepatitis_b", "hepatitis_c"], min_length=1)
+    fields: list[FlagField] = Field(
+        default=["active_infection", "hiv", "hepatitis_b", "hepatitis_c"], min_length=1
+    )
 
 
 class RecentTherapyParams(RuleParams):
@@ -155,7 +159,10 @@ class RuleSpec:
                     allowed = ", ".join(sorted(self.params.model_fields)) or "none"
                     yield name, f"rule {self.name!r} takes no parameter {name!r}; expected one of [{allowed}]"
                 else:
-                    yield name, f"rule {self.name!r}: {item['msg'].removeprefix('Value error, ')}, got {item['input']!r}"
+                    yield (
+                        name,
+                        f"rule {self.name!r}: {item['msg'].removeprefix('Value error, ')}, got {item['input']!r}",
+                    )
             return
         yield from parsed.problems()
 
@@ -167,24 +174,46 @@ class RuleSpec:
 KNOWN_RULES: dict[str, RuleSpec] = {
     spec.name: spec
     for spec in (
-        RuleSpec("ms_diagnosis", "MS diagnosis meeting the inclusion branch of the candidate's course", MsDiagnosisParams),
-        RuleSpec("relapsing_activity", "RRMS failing approved therapy, with relapses or GEL in the look-back", RelapsingActivityParams),
+        RuleSpec(
+            "ms_diagnosis",
+            "MS diagnosis meeting the inclusion branch of the candidate's course",
+            MsDiagnosisParams,
+        ),
+        RuleSpec(
+            "relapsing_activity",
+            "RRMS failing approved therapy, with relapses or GEL in the look-back",
+            RelapsingActivityParams,
+        ),
         RuleSpec(
             "progressive_activity",
             "SPMS/PPMS with an EDSS increase in the look-back and relapse or GEL activity",
             ProgressiveActivityParams,
         ),
-        RuleSpec("course_branch_failed", "exclusion: the candidate's course does not meet its inclusion branch", CourseBranchParams),
+        RuleSpec(
+            "course_branch_failed",
+            "exclusion: the candidate's course does not meet its inclusion branch",
+            CourseBranchParams,
+        ),
         RuleSpec("age_range", "age on the planned randomisation date, inclusive", YearsRangeParams),
-        RuleSpec("disease_duration", "years from MS onset to the planned randomisation date, inclusive", YearsRangeParams),
+        RuleSpec(
+            "disease_duration",
+            "years from MS onset to the planned randomisation date, inclusive",
+            YearsRangeParams,
+        ),
         RuleSpec("edss_range", "EDSS at screening, inclusive", EdssRangeParams),
-        RuleSpec("no_infection", "no active or chronic infection, HIV or chronic hepatitis B/C", InfectionParams),
-        RuleSpec("no_recent_therapy", "no therapy of the named classes within the look-back", RecentTherapyParams),
+        RuleSpec(
+            "no_infection", "no active or chronic infection, HIV or chronic hepatitis B/C", InfectionParams
+        ),
+        RuleSpec(
+            "no_recent_therapy", "no therapy of the named classes within the look-back", RecentTherapyParams
+        ),
         RuleSpec("no_recent_relapse", "no relapse within the look-back", RecentRelapseParams),
         RuleSpec("no_malignancy", "no past malignancy other than the allowed kinds", MalignancyParams),
         RuleSpec("flag_false", "each named yes/no item must be answered no", FlagsParams),
         RuleSpec("pregnancy", "not pregnant and not at risk of pregnancy", NoParams),
-        RuleSpec("renal_and_mri", "eGFR at or above the minimum, no renal failure, able to have MRI", RenalParams),
+        RuleSpec(
+            "renal_and_mri", "eGFR at or above the minimum, no renal failure, able to have MRI", RenalParams
+        ),
         RuleSpec("consent", "able to give written informed consent", NoParams),
     )
 }

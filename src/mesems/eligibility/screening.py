@@ -48,7 +48,9 @@ class ScreeningResult:
             "eligible": self.eligible,
             "protocol_version": self.protocol_version,
             "candidate_id": self.candidate_id,
-            "planned_randomisation_date": self.planned_randomisation_date.isoformat() if self.planned_randomisation_date else None,
+            "planned_randomisation_date": self.planned_randomisation_date.isoformat()
+            if self.planned_randomisation_date
+            else None,
             "criteria": [c.as_dict() for c in self.criteria],
             "failed": list(self.failed),
             "missing": list(self.missing),
@@ -63,7 +65,9 @@ def overall_verdict(verdicts: list[Verdict]) -> bool | None:
     return True if all(v is Verdict.MET for v in verdicts) else None
 
 
-def version_for(protocol: Protocol, planned_randomisation_date: dt.date | None, version: str | None = None) -> EligibilityVersion:
+def version_for(
+    protocol: Protocol, planned_randomisation_date: dt.date | None, version: str | None = None
+) -> EligibilityVersion:
     """The named version, or the version in force on the planned randomisation date."""
     if version is not None:
         try:
@@ -78,10 +82,14 @@ def version_for(protocol: Protocol, planned_randomisation_date: dt.date | None, 
     try:
         return protocol.eligibility_in_force(planned_randomisation_date)
     except LookupError as exc:
-        raise EligibilityError(f"planned_randomisation_date: {exc}", field="planned_randomisation_date") from None
+        raise EligibilityError(
+            f"planned_randomisation_date: {exc}", field="planned_randomisation_date"
+        ) from None
 
 
-def screen_candidate(record: CandidateRecord, protocol: Protocol, version: str | None = None) -> ScreeningResult:
+def screen_candidate(
+    record: CandidateRecord, protocol: Protocol, version: str | None = None
+) -> ScreeningResult:
     """Every criterion of the version in force (or `version`) for `record`, and the verdict."""
     chosen = version_for(protocol, record.planned_randomisation_date, version)
     criteria = evaluate_criteria(record, chosen)

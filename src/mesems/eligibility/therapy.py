@@ -70,7 +70,10 @@ def recent_therapy(courses: Sequence[Course], randomisation: dt.date, params: Re
         span = f"{params.months} months"
         clear = stop = f"before {first_day} ({params.months} months before randomisation)"
     label = class_list(params.classes)
-    data: dict[str, object] = {"window_start": first_day.isoformat(), "classes": [str(c) for c in params.classes]}
+    data: dict[str, object] = {
+        "window_start": first_day.isoformat(),
+        "classes": [str(c) for c in params.classes],
+    }
     taken = [c for c in courses if c.drug_class in params.classes]
     latest = max(taken, key=lambda c: c.last, default=None)
     if latest is not None:
@@ -84,7 +87,11 @@ def recent_therapy(courses: Sequence[Course], randomisation: dt.date, params: Re
                 data,
             )
         if latest.last >= first_day:
-            return Outcome(Verdict.NOT_MET, f"last {name} {latest.last} ({latest.drug}), {when} days before randomisation; must be {clear}", data)
+            return Outcome(
+                Verdict.NOT_MET,
+                f"last {name} {latest.last} ({latest.drug}), {when} days before randomisation; must be {clear}",
+                data,
+            )
     unclassified = [c.drug for c in courses if c.drug_class is None and c.last >= first_day]
     if unclassified:
         return Outcome.unknown(
@@ -94,7 +101,11 @@ def recent_therapy(courses: Sequence[Course], randomisation: dt.date, params: Re
         )
     if latest is None:
         return Outcome(Verdict.MET, f"no {label} recorded", data)
-    return Outcome(Verdict.MET, f"last {name} {latest.last} ({latest.drug}), {when} days before randomisation ({clear})", data)
+    return Outcome(
+        Verdict.MET,
+        f"last {name} {latest.last} ({latest.drug}), {when} days before randomisation ({clear})",
+        data,
+    )
 
 
 def therapy_failure(courses: Sequence[Course], months: int, classes: Sequence[DrugClass]) -> Outcome:
@@ -106,10 +117,22 @@ def therapy_failure(courses: Sequence[Course], months: int, classes: Sequence[Dr
     data = {"approved_therapy_days": days, "approved_therapy_days_needed": needed}
     drugs = _listed([c.drug for c in taken])
     if days >= needed:
-        return Outcome(Verdict.MET, f"approved therapy for {days} days ({drugs}), at least {needed} ({months} months) needed", data)
+        return Outcome(
+            Verdict.MET,
+            f"approved therapy for {days} days ({drugs}), at least {needed} ({months} months) needed",
+            data,
+        )
     doubts = [f"start of {c.drug!r} unknown" for c in taken if c.start is None]
     doubts += [f"could not classify {c.drug!r}" for c in courses if c.drug_class is None]
-    had = f"approved therapy for {days} days ({drugs})" if taken else f"no approved therapy recorded ({class_list(classes)})"
+    had = (
+        f"approved therapy for {days} days ({drugs})"
+        if taken
+        else f"no approved therapy recorded ({class_list(classes)})"
+    )
     if doubts:
-        return Outcome.unknown(f"{had}, at least {needed} ({months} months) needed; {'; '.join(dict.fromkeys(doubts))}", "therapies", data=data)
+        return Outcome.unknown(
+            f"{had}, at least {needed} ({months} months) needed; {'; '.join(dict.fromkeys(doubts))}",
+            "therapies",
+            data=data,
+        )
     return Outcome(Verdict.NOT_MET, f"{had}; at least {needed} ({months} months) needed", data)

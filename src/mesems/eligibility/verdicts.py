@@ -69,7 +69,11 @@ def combine(parts: Sequence[Outcome], *, any_part: bool = False) -> Outcome:
     """One outcome from parts, joined by all-of (or any-of); reasons are kept in order and
     `missing` lists what the unknown parts lacked when the whole is unknown."""
     verdict = (any_of if any_part else all_of)(p.verdict for p in parts)
-    missing = unique(m for p in parts if p.verdict is Verdict.UNKNOWN for m in p.missing) if verdict is Verdict.UNKNOWN else ()
+    missing = (
+        unique(m for p in parts if p.verdict is Verdict.UNKNOWN for m in p.missing)
+        if verdict is Verdict.UNKNOWN
+        else ()
+    )
     data: dict[str, Any] = {}
     for part in parts:
         data.update(part.data)
