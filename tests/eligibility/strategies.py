@@ -23,10 +23,6 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         birth = day.replace(year=day.year - years) + dt.timedelta(days=shift)
     else:
         birth = day - dt.timedelta(days=draw(st.integers(0, 60 * 366)))
-        days=draw(
-            st.one_of(st.integers(0, 60 * 366), st.sampled_from([18 * 365 + 4, 50 * 365 + 12, 51 * 365 + 12]))
-        )
-    )
 
     def back(limit: int = 1500) -> dt.date:
         days = draw(st.one_of(st.sampled_from(EDGE_DAYS), st.integers(0, limit)))
