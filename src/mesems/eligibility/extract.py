@@ -264,7 +264,7 @@ def candidate_from_row(row: Mapping[str, Any]) -> CandidateRecord:
         ] * max(count - 1, 0)
     scans = row.get("mri_count")
     if scans is not None:
-        last, positive = row.get("mri_last_date"), row.get("gel_last_positive_date")
+        last, positive = row["mri_last_date"], row.get("gel_last_positive_date")
         mri = [MriScan(date=positive, gel=1)] if positive is not None else []
         data["mri"] = mri + [MriScan(date=last, gel=0) for _ in range(scans - len(mri))]
     if row.get("therapy_history_known"):

@@ -318,13 +318,14 @@ def _course_branch(v: CompiledVersion, p: CourseBranchParams) -> pl.Expr:
 
 
 def _ms_diagnosis(v: CompiledVersion, p: MsDiagnosisParams) -> pl.Expr:
-    expr = pl.when(pl.col("ms_course").is_null()).then(code(UNKNOWN))
+    expr: Any = pl.when(pl.col("ms_course").is_null()).then(code(UNKNOWN))
     for course in ("RR", "SP", "PP"):
         admitted = course in p.courses and v.branch(course) is not None
         expr = expr.when(pl.col("ms_course") == course).then(
             _branch_column(course) if admitted else code(NOT_MET)
         )
-    return expr.otherwise(code(NOT_MET))
+    chosen: pl.Expr = expr.otherwise(code(NOT_MET))
+    return chosen
 
 
 KERNELS: dict[str, Kernel] = {

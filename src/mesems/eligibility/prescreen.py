@@ -72,7 +72,8 @@ def version_expr(protocol: Protocol, version: str | None) -> pl.Expr:
     expr: Any = pl
     for v in sorted(protocol.eligibility, key=lambda v: v.effective_from, reverse=True):
         expr = expr.when(R >= v.effective_from).then(pl.lit(v.id))
-    return expr.otherwise(None)
+    in_force: pl.Expr = expr.otherwise(None)
+    return in_force
 
 
 def _by_version(exprs: dict[str, pl.Expr]) -> pl.Expr:
@@ -84,7 +85,8 @@ def _by_version(exprs: dict[str, pl.Expr]) -> pl.Expr:
     chosen: Any = pl
     for version_id, expr in exprs.items():
         chosen = chosen.when(pl.col("protocol_version") == version_id).then(expr)
-    return chosen.otherwise(None)
+    merged: pl.Expr = chosen.otherwise(None)
+    return merged
 
 
 def _merged(per_version: dict[str, dict[str, pl.Expr]]) -> dict[str, pl.Expr]:

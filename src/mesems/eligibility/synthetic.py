@@ -84,7 +84,10 @@ def random_candidate(rng: np.random.Generator) -> dict[str, Any]:
     birth = _years_back(rng, day, age)
     duration = int(rng.choice(YEAR_EDGES[8:])) if rng.random() < 0.3 else int(rng.integers(2, 10))
     onset = min(max(_years_back(rng, day, duration), birth), day)
-    when = lambda: _days_back(rng, day, birth).isoformat()
+
+    def when() -> str:
+        return _days_back(rng, day, birth).isoformat()
+
     edss = float(rng.choice(EDSS_STEPS[2:16]))
     stop_back = None if rng.random() < 0.05 else int(rng.choice([29, 30, 31, 32, 60, 91, 92, 150, 300]))
     therapies = [_course(rng, day, birth, str(rng.choice(DRUG_NAMES[:11])), stop_back)]
@@ -142,7 +145,8 @@ def random_candidate(rng: np.random.Generator) -> dict[str, Any]:
 def _dates_back(rng: np.random.Generator, day: np.ndarray, floor: np.ndarray, high: int) -> np.ndarray:
     edge = rng.choice(np.array(EDGE_DAYS), size=day.shape)
     back = np.where(rng.random(day.shape) < 0.5, edge, rng.integers(0, high, size=day.shape))
-    return np.maximum(day - back, floor)
+    dates: np.ndarray = np.maximum(day - back, floor)
+    return dates
 
 
 def random_extract(rng: np.random.Generator, rows: int) -> pl.DataFrame:
@@ -157,7 +161,7 @@ def random_extract(rng: np.random.Generator, rows: int) -> pl.DataFrame:
         return rng.random(rows) < p
 
     def flag(p_true: float, p_unknown: float = 0.08) -> pl.Series:
-        return pl.Series(rng.random(rows) < p_true).set(pl.Series(unknown(p_unknown)), None)  # type: ignore[arg-type]
+        return pl.Series(rng.random(rows) < p_true).set(pl.Series(unknown(p_unknown)), None)
 
     relapse_count = np.where(unknown(), -1, rng.choice(np.array([0, 1, 2, 3]), rows))
     relapse_last = _dates_back(rng, day, birth, 900)
@@ -206,7 +210,7 @@ def random_extract(rng: np.random.Generator, rows: int) -> pl.DataFrame:
         columns[f"{group}_last_date"] = np.where(taken, _dates_back(rng, day, birth, 700), -(10**6))
         columns[f"{group}_ongoing"] = pl.Series(known & (rng.random(rows) < 0.06)).set(
             pl.Series(~known), None
-        )  # type: ignore[arg-type]
+        )
     frame = pl.DataFrame(columns)
     date_columns = [c for c, t in SCHEMA.items() if t == pl.Date() and c in frame.columns]
     frame = frame.with_columns(
@@ -248,6 +252,6 @@ def _with_exposure(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFram
     days = np.where(present, days, 0)
     known = frame["therapy_history_known"].to_numpy()
     return frame.with_columns(
-        pl.Series("approved_therapy_days", days).set(pl.Series(~known), None),  # type: ignore[arg-type]
-        pl.Series("approved_therapy_start_unknown", start_unknown).set(pl.Series(~known), None),  # type: ignore[arg-type]
+        pl.Series("approved_therapy_days", days).set(pl.Series(~known), None),
+        pl.Series("approved_therapy_start_unknown", start_unknown).set(pl.Series(~known), None),
     )
