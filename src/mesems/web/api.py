@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from mesems.errors import MesemsError
 from mesems.web.apps.accounts.api import router as accounts_router
 from mesems.web.apps.accounts.services import user_for_token
+from mesems.web.apps.screening.api import router as screening_router
 from mesems.web.apps.trials.api import router as trials_router
 
 
@@ -76,3 +77,4 @@ def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", trials_router)
+api.add_router("/", screening_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mesems.web.apps.accounts",
     "mesems.web.apps.audit",
     "mesems.web.apps.trials",
+    "mesems.web.apps.screening",
 ]
 
 MIDDLEWARE = [
