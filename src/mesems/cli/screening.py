@@ -117,20 +117,14 @@ class _Bar:
 
 
 def _render_report(report: PrescreenReport, console: Console) -> None:
-    table = Table(title=f"Attrition funnel ({report.rows:,} rows)")
-    for column, justify in (
-        ("criterion", "left"),
-        ("removed", "right"),
-        ("unknown", "right"),
-        ("remaining", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(title=f"Attrition funnel ({report.rows:,} rows)", expand=True)
+    table.add_column("criterion", no_wrap=True)
+    table.add_column("text", ratio=1)
+    for column in ("removed", "unknown", "remaining"):
+        table.add_column(column, justify="right", no_wrap=True)
     for step in report.funnel.steps:
         table.add_row(
-            f"{step.criterion} {step.text[:60]}",
-            f"{step.removed:,}",
-            f"{step.unknown:,}",
-            f"{step.remaining:,}",
+            step.criterion, step.text, f"{step.removed:,}", f"{step.unknown:,}", f"{step.remaining:,}"
         )
     console.print(table)
     funnel = report.funnel
