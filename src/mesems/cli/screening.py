@@ -19,6 +19,9 @@ from mesems.protocol import load_protocol
 if TYPE_CHECKING:
     from mesems.eligibility.report import PrescreenReport
 
+PROTOCOL_OPTION = typer.Option(
+    None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."
+)
 _STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "bold red", Verdict.UNKNOWN: "yellow"}
 _WORDS = {Verdict.MET: "met", Verdict.NOT_MET: "not met", Verdict.UNKNOWN: "unknown"}
 
@@ -76,9 +79,7 @@ def screen(
     json_out: Path | None = typer.Option(
         None, "--json", help="Write the verdicts as JSON here ('-' for standard output)."
     ),
-    protocol_file: Path | None = typer.Option(
-        None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."
-    ),
+    protocol_file: Path | None = PROTOCOL_OPTION,
 ) -> None:
     """Screen one candidate against every eligibility criterion."""
     record = parse_candidate_json(_read_text(candidate, "candidate"), candidate.name)
@@ -148,9 +149,7 @@ def prescreen(
     on: str | None = typer.Option(
         None, "--date", help="Planned randomisation date (YYYY-MM-DD) for rows that have none."
     ),
-    protocol_file: Path | None = typer.Option(
-        None, "--protocol", help="A protocol file; default: the embedded MESEMS protocol."
-    ),
+    protocol_file: Path | None = PROTOCOL_OPTION,
 ) -> None:
     """Pre-screen a registry extract: per-patient verdicts and the attrition funnel."""
     from mesems.eligibility.report import run_prescreen  # polars and matplotlib load only for this command

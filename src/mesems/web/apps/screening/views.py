@@ -7,6 +7,7 @@ back to the field they name; nothing is stored when the record is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -118,36 +119,51 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "screening/form.html", {"form": form, "result": None, "screening": screening})
 
 
+def _act(
+    request: HttpRequest,
+    code: str,
+    form: ConsentForm | WithdrawalForm,
+    field: str,
+    action: Callable[[Screening], object],
+) -> HttpResponse:
+    """Runs a consent or withdrawal form's action; a refusal shows at the form, nothing changes."""
+    screening = services.visible_screening(request.user, code)
+    if form.is_valid():
+        try:
+            action(screening)
+            return redirect("screening:detail", code=code)
+        except EligibilityError as exc:
+            form.add_error(field if exc.field == field else None, exc.message)
+    consent_form = form if isinstance(form, ConsentForm) else ConsentForm()
+    withdrawal_form = form if isinstance(form, WithdrawalForm) else WithdrawalForm()
+    return _detail(request, screening, consent_form, withdrawal_form, status=400)
+
+
 @login_required
 @require_POST
 def consent(request: HttpRequest, code: str) -> HttpResponse:
-    screening = services.visible_screening(request.user, code)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_consent(
-                request.user,
-                code,
-                form.cleaned_data["consent_date"],
-                expected_version=_version(request, screening),
-            )
-            return redirect("screening:detail", code=code)
-        except EligibilityError as exc:
-            form.add_error("consent_date" if exc.field == "consent_date" else None, exc.message)
-    return _detail(request, screening, form, WithdrawalForm(), status=400)
+    return _act(
+        request,
+        code,
+        form,
+        "consent_date",
+        lambda s: services.record_consent(
+            request.user, code, form.cleaned_data["consent_date"], expected_version=_version(request, s)
+        ),
+    )
 
 
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    screening = services.visible_screening(request.user, code)
     form = WithdrawalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.withdraw_before_randomisation(
-                request.user, code, form.cleaned_data["reason"], expected_version=_version(request, screening)
-            )
-            return redirect("screening:detail", code=code)
-        except EligibilityError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
-    return _detail(request, screening, ConsentForm(), form, status=400)
+    return _act(
+        request,
+        code,
+        form,
+        "reason",
+        lambda s: services.withdraw_before_randomisation(
+            request.user, code, form.cleaned_data["reason"], expected_version=_version(request, s)
+        ),
+    )
