@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo, screening
+from mesems.cli import analyse, demo, export, screening
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(analyse.app, name="analyse")
+    app.add_typer(export.app, name="export")
     screening.register(app)
