@@ -18,6 +18,7 @@ from mesems.web.apps.accounts.api import router as accounts_router
 from mesems.web.apps.accounts.services import user_for_token
 from mesems.web.apps.screening.api import router as screening_router
 from mesems.web.apps.trials.api import router as trials_router
+from mesems.web.apps.visits.api import router as visits_router
 
 
 class TokenAuth(HttpBearer):
@@ -77,4 +78,5 @@ def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", trials_router)
+api.add_router("/", visits_router)
 api.add_router("/", screening_router)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "mesems.web.apps.accounts",
     "mesems.web.apps.audit",
     "mesems.web.apps.trials",
+    "mesems.web.apps.visits",
+    "mesems.web.apps.safety",
     "mesems.web.apps.screening",
 ]
 
