@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-CORE = ["protocol", "eligibility", "randomisation", "schedule", "clinical", "stats", "sim", "exports", "reports", "access", "audit"]
+CORE = ["protocol", "eligibility", "randomisation", "schedule", "clinical", "stats", "sim", "exports", "reports", "access", "audit", "cellproduct"]
 
 
 def test_import_linter_contract_holds() -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from mesems.exports.tables import TABLES
+
 SEQUENCES = ("MSC-placebo", "placebo-MSC")
 VISIT_WEEKS = (0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48)
 MRI_WEEKS = (0, 4, 12, 24, 28, 36, 48)
@@ -189,4 +191,7 @@ def write_trial_tables(directory: Path, rng: np.random.Generator, scenario: Tria
         "description": "simulated deviation", "found_date": _dates(rand_day[dev_who] + 30),
         "visit_id": None,
     }).write_csv(directory / "deviations.csv")
+    for spec in TABLES.values():
+        if not (directory / f"{spec.name}.csv").exists():
+            (directory / f"{spec.name}.csv").write_text(",".join(spec.column_names) + "\n")
     return directory

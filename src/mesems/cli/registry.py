@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import analyse, demo, export, power, simulate
+from mesems.cli import allocation, analyse, demo, export, power, screening, simulate
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
     app.add_typer(analyse.app, name="analyse")
     app.add_typer(export.app, name="export")
+    app.add_typer(allocation.app, name="allocation")
+    screening.register(app)
     app.command("simulate")(simulate.simulate)
     app.add_typer(power.app, name="power")
     app.command("samplesize")(power.samplesize)

@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "mesems.web.apps.accounts",
     "mesems.web.apps.audit",
     "mesems.web.apps.trials",
+    "mesems.web.apps.visits",
+    "mesems.web.apps.safety",
+    "mesems.web.apps.allocation",
+    "mesems.web.apps.cellproduct",
+    "mesems.web.apps.screening",
 ]
 
 MIDDLEWARE = [

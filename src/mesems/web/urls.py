@@ -11,5 +11,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("site/", include("mesems.web.apps.visits.urls")),
+    path("allocation/", include("mesems.web.apps.allocation.urls")),
+    path("cellproduct/", include("mesems.web.apps.cellproduct.urls")),
+    path("screening/", include("mesems.web.apps.screening.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]
