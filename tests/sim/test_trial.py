@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from mesems.exports.tables import TABLES
+from mesems.randomisation.codes import is_product_code
 from mesems.sim.population import EDSS_STEPS
 from mesems.sim.scenario import build_scenario
 from mesems.sim.trial import simulate_trial, write_tables
@@ -61,6 +62,8 @@ def test_the_trial_resembles_the_published_one(trial) -> None:
 
 def test_infusions_follow_the_sequence_and_aes_their_period(trial) -> None:
     sequence = {p["participant_id"]: p["sequence"] for p in trial.rows("participants")}
+    codes = [row["product_code"] for row in trial.rows("infusions")]
+    assert len(set(codes)) == len(codes) and all(is_product_code(code) for code in codes)
     for row in trial.rows("infusions"):
         expected = sequence[row["participant_id"]].split("-")[row["period"] - 1].upper()
         assert row["product"] == expected

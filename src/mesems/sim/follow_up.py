@@ -132,7 +132,7 @@ def follow_up(participant: Participant, protocol: Protocol, scenario: Scenario, 
             dose = protocol.intervention(product).dose
             cells = round(float(rng.uniform(dose.min_per_kg, dose.max_per_kg)), -4) if dose and protocol.intervention(product).active else 0.0
             record.add("infusions", {"participant_id": pid, "week": v.visit.week, "period": infusion_period,
-                                     "infusion_date": date(v.day), "product_code": f"P-{int(rng.integers(16**6)):06X}",
+                                     "infusion_date": date(v.day), "product_code": None,  # given by the trial, unique
                                      "product": product, "cells_per_kg": cells})
         if "mri_gel" in v.visit.assessments and (v.visit.week == 0 or rng.random() >= scenario.conduct.missed_scan):
             gel = draw_gel(course, v.visit.week, scenario, rng)

@@ -22,7 +22,7 @@ import numpy as np
 
 from mesems.errors import SimulationError
 from mesems.protocol import EligibilityVersion, Protocol
-from mesems.sim.allocation import allocate_sequences
+from mesems.randomisation import Member, allocate_cohort, randomisation_number
 from mesems.sim.scenario import Course, Scenario
 
 K = TypeVar("K", bound=str)
@@ -238,13 +238,16 @@ def enrol(scenario: Scenario, protocol: Protocol, rng: np.random.Generator) -> E
 
 
 def _allocate(candidates: list[Candidate], protocol: Protocol, rng: np.random.Generator) -> list[Participant]:
+    """The shared allocation module (`mesems.randomisation`) allocates the cohort in order of
+    randomisation date, exactly as the live trial would, stratified as the protocol says."""
     randomised = sorted((c for c in candidates if c.randomised), key=lambda c: (c.planned_randomisation_date, c.index))
-    sequences = allocate_sequences([(c.site_id, c.ms_course) for c in randomised], [arm.id for arm in protocol.arms],
-                                   protocol.randomisation.block_sizes, rng)
     per_site: Counter[str] = Counter()
-    participants = []
-    for number, (candidate, sequence) in enumerate(zip(randomised, sequences, strict=True), start=1):
+    ids = []
+    for candidate in randomised:
         per_site[candidate.site_id] += 1
-        participants.append(Participant(candidate=candidate, participant_id=f"{candidate.site_id}-{per_site[candidate.site_id]:04d}",
-                                        randomisation_number=f"R-{number:04d}", sequence=sequence))
-    return participants
+        ids.append(f"{candidate.site_id}-{per_site[candidate.site_id]:04d}")
+    members = [Member(pid, {"site": c.site_id, "ms_course": c.ms_course}) for pid, c in zip(ids, randomised, strict=True)]
+    allocated = allocate_cohort(members, protocol.randomisation, [arm.id for arm in protocol.arms], rng)
+    return [Participant(candidate=candidate, participant_id=a.participant_id,
+                        randomisation_number=randomisation_number(number), sequence=a.sequence)
+            for number, (candidate, a) in enumerate(zip(randomised, allocated, strict=True), start=1)]

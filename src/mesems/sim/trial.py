@@ -13,6 +13,7 @@ import numpy as np
 from mesems.errors import SimulationError
 from mesems.exports.tables import TABLES
 from mesems.protocol import Protocol, load_protocol
+from mesems.randomisation.codes import CODE_ALPHABET, CODE_LENGTH
 from mesems.sim.follow_up import Row, follow_up
 from mesems.sim.population import Candidate, Enrolment, enrol
 from mesems.sim.scenario import Scenario, build_scenario
@@ -66,10 +67,23 @@ def simulate_trial(
         record = follow_up(participant, protocol, scenario, cutoff, rng)
         for table, rows in record.rows.items():
             tables[table].extend(rows)
+    _label_products(tables["infusions"], rng)
     for number, row in enumerate(sorted(tables["deviations"], key=lambda r: (r["found_date"], r["participant_id"])), 1):
         row["deviation_id"] = f"DEV-{number:04d}"
     tables["deviations"].sort(key=lambda r: r["deviation_id"])
     return SimulatedTrial(tables=tables, scenario=scenario, enrolment=enrolment)
+
+
+def _label_products(infusions: list[Row], rng: np.random.Generator) -> None:
+    """A blinded product code per bag, unique in the trial, in the shape of mesems.randomisation's
+    codes (P- and four characters that cannot be misread), drawn from `rng` to stay reproducible."""
+    used: set[str] = set()
+    for row in infusions:
+        code = ""
+        while not code or code in used:
+            code = "P-" + "".join(CODE_ALPHABET[i] for i in rng.integers(len(CODE_ALPHABET), size=CODE_LENGTH))
+        used.add(code)
+        row["product_code"] = code
 
 
 def _cell(value: Any) -> str:
