@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from mesems.access import Role, is_site_scoped
 from mesems.protocol import Protocol
-from mesems.sim.population import BRANCH, Candidate
+from mesems.sim.population import BRANCH, Candidate, snap_edss
 from mesems.sim.scenario import build_scenario
 from mesems.sim.trial import SimulatedTrial, simulate_trial
 from mesems.web.apps.accounts.models import User
@@ -117,7 +117,7 @@ def candidate_record(candidate: Candidate) -> dict[str, Any]:
         "birth_date": _iso(p, (candidate.age + 0.5) * 365.25),
         "ms_onset_date": _iso(p, candidate.disease_duration_years * 365.25),
         "planned_randomisation_date": p.isoformat(), "edss": candidate.edss,
-        "edss_history": [{"date": _iso(s, 200), "value": max(0.0, candidate.edss - (1.0 if active else 0.0))}],
+        "edss_history": [{"date": _iso(s, 200), "value": snap_edss(candidate.edss - (1.0 if active else 0.0))}],
         "relapses": [_iso(s, 120)] if active and candidate.ms_course != "PP" else [],
         "mri": [{"date": _iso(s, 20), "gel": max(candidate.qualifying_gel, 1) if active else 0}],
         "csf_oligoclonal_bands": True,
