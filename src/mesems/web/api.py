@@ -6,28 +6,97 @@ per field in `errors`; an area's MesemsError is translated here, never in the ro
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.operation import Operation
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as DjangoSessionAuth
 
 from mesems.errors import MesemsError
+from mesems.web.access import authorise_route
 from mesems.web.apps.accounts.api import router as accounts_router
 from mesems.web.apps.accounts.services import user_for_token
 from mesems.web.apps.trials.api import router as trials_router
 
+logger = logging.getLogger("mesems.api")
+
 
 class TokenAuth(HttpBearer):
+    """A bearer token from POST /api/auth/token; the authorisation matrix is checked before any input is read."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            authorise_route(request, user)
         return user
 
 
-api = NinjaAPI(
+class SessionAuth(DjangoSessionAuth):
+    """The browser's session (with its CSRF token), checked against the authorisation matrix like a token."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            authorise_route(request, user)
+        return user
+
+
+class FieldErrorOut(Schema):
+    field: str
+    rule: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API has this shape."""
+
+    code: str
+    message: str
+    field: str | None
+    errors: list[FieldErrorOut] | None = None
+
+
+ERROR_STATUSES: dict[int, str] = {
+    401: "Not signed in, or the token is unknown or expired",
+    403: "The caller's role may not do this (see the authorisation matrix)",
+    404: "Not found, or not visible to the caller (another site's record)",
+    409: "Conflict: the record changed since it was read, or already exists",
+    422: "The input breaks a rule; `errors` names each field",
+}
+
+
+class MesemsAPI(NinjaAPI):
+    """Operation ids read `<app>_<function>` (`trials_get_participant`), the names the matrix uses."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__.split(".")
+        app = module[module.index("apps") + 1] if "apps" in module else module[-1]
+        return f"{app}_{operation.view_func.__name__}"
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Documents the error answers every operation can give, so clients and schema checks know them."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error_schema.pop("$defs", {}))
+        components["Error"] = error_schema
+        error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                secured = bool(operation.get("security"))
+                statuses = {403, 422} | ({401, 404} if secured else set()) | ({409} if secured and method != "get" else set())
+                for status in sorted(statuses):
+                    operation["responses"].setdefault(status, {"description": ERROR_STATUSES[status], **error_ref})
+        return schema
+
+
+api = MesemsAPI(
     title="mesems API",
     version="1",
     description="The MESEMS trial over HTTP. Authenticate with `Authorization: Bearer <token>` (POST /api/auth/token) or the browser session.",
@@ -66,11 +135,20 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"code": "not_found", "message": "not found", "field": None}, status=404)
 
 
+@api.exception_handler(DataError)
+def _does_not_fit(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value (too long, out of range): bad input, not a fault of the server."""
+    return api.create_response(request, {"code": "invalid_input", "message": "a value does not fit its field (too long, or out of range)", "field": None}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    return api.create_response(request, {"code": "conflict", "message": "the record already exists or was changed by someone else; reload and try again", "field": None}, status=409)
+
+
 @api.exception_handler(Exception)
 def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
-    import logging
-
-    logging.getLogger("mesems.api").error("internal error %s at %s", type(exc).__name__, request.path)
+    logger.error("internal error %s at %s %s", type(exc).__name__, request.method, request.path)
     return api.create_response(request, {"code": "internal_error", "message": "internal error; it has been logged", "field": None}, status=500)
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("mesems.web.apps.accounts.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]
