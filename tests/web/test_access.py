@@ -22,37 +22,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from mesems.access import MATRIX, Access, Role, access, is_site_scoped
+from mesems.access import MATRIX, Access, access
 from mesems.web.access import api_operations, openapi_path
 from tests.web.figures import record_figure
+from tests.web.principals import OTHER, OTHER_PARTICIPANT, OWN, PATH_EXAMPLES, PRINCIPALS, Actor, Principal, fast_hashing, world  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-OWN, OTHER = "SE-KAR", "IT-01"
-OWN_PARTICIPANT, OTHER_PARTICIPANT = "SE-KAR-0001", "IT-01-0001"
-
-
-@dataclass(frozen=True)
-class Principal:
-    label: str
-    role: Role | None
-    site: str | None
-
-
-PRINCIPALS = [
-    *(Principal(r.value, r, OWN if is_site_scoped(r) else None) for r in Role),
-    Principal("monitor@SE-KAR", Role.MONITOR, OWN),
-    Principal("visitor", None, None),
-]
-
-PATH_EXAMPLES: dict[str, Callable[[str], str]] = {
-    "code": lambda site: OWN_PARTICIPANT if site == OWN else OTHER_PARTICIPANT,
-    "participant": lambda site: OWN_PARTICIPANT if site == OWN else OTHER_PARTICIPANT,
-    "participant_code": lambda site: OWN_PARTICIPANT if site == OWN else OTHER_PARTICIPANT,
-    "site": lambda site: site,
-    "site_code": lambda site: site,
-}
-"""Path parameter name -> its value for a record of the given site."""
 
 NOWHERE = "ZZ-NOWHERE-0000"
 
@@ -138,31 +113,6 @@ def page_routes() -> tuple[list[Route], list[str]]:
         params = tuple(converters) or tuple(getattr(entry.pattern, "regex", re.compile("")).groupindex)
         routes.append(Route(f"page:{name}", "GET", params, lambda values, n=name: reverse(n, kwargs=values)))
     return routes, unnamed
-
-
-@pytest.fixture
-def fast_hashing(settings: Any) -> None:
-    """Hashing speed is not under test here; argon2 is (tests/web/accounts)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(fast_hashing: None, make_user: Callable[..., Any], make_participant: Callable[..., Any]) -> dict[str, tuple[Any, str | None]]:
-    """Participants at two sites, and for each principal a user and an API token (none for the visitor)."""
-    from mesems.web.apps.accounts.models import ApiToken
-
-    make_participant(OWN_PARTICIPANT, OWN)
-    make_participant(OTHER_PARTICIPANT, OTHER)
-    users: dict[str, tuple[Any, str | None]] = {}
-    for principal in PRINCIPALS:
-        if principal.role is None:
-            users[principal.label] = (None, None)
-            continue
-        user = make_user(principal.role, principal.site, username=principal.label.replace("@", "-at-"))
-        key = f"token-{user.username}"
-        ApiToken.objects.create(user=user, key_digest=ApiToken.digest(key))
-        users[principal.label] = (user, key)
-    return users
 
 
 def _call(route: Route, url: str, user: Any, token: str | None) -> Answer:
@@ -255,8 +205,8 @@ def test_every_row_names_a_route() -> None:
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS, ids=[p.label for p in PRINCIPALS])
-def test_every_answer_matches_the_matrix(principal: Principal, world: dict[str, tuple[Any, str | None]]) -> None:
-    user, token = world[principal.label]
+def test_every_answer_matches_the_matrix(principal: Principal, world: dict[str, Actor]) -> None:
+    user, token = world[principal.label].user, world[principal.label].token
     mismatches: list[str] = []
     checks = 0
     for route in all_routes():

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as DjangoSessionAuth
@@ -63,12 +63,34 @@ class ErrorOut(Schema):
 
 
 ERROR_STATUSES: dict[int, str] = {
+    400: "The request body is not JSON, or not in the declared encoding",
     401: "Not signed in, or the token is unknown or expired",
     403: "The caller's role may not do this (see the authorisation matrix)",
     404: "Not found, or not visible to the caller (another site's record)",
     409: "Conflict: the record changed since it was read, or already exists",
     422: "The input breaks a rule; `errors` names each field",
+    429: "Too many failed sign-ins: the account is locked for a while",
 }
+
+
+NO_NUL = "^[^\\u0000]*$"
+"""No string of the API may hold a NUL character (PostgreSQL cannot store one; `RefuseNulMiddleware`)."""
+
+
+def _forbid_nul(node: Any) -> None:
+    """Writes the NUL rule into every string and property name of the schema, so that it is the whole truth."""
+    if isinstance(node, dict):
+        kind = node.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "string" in kinds and not {"pattern", "enum", "const", "format"} & set(node):
+            node["pattern"] = NO_NUL
+        if "object" in kinds:
+            node.setdefault("propertyNames", {"pattern": NO_NUL})
+        for value in node.values():
+            _forbid_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _forbid_nul(value)
 
 
 class MesemsAPI(NinjaAPI):
@@ -86,11 +108,14 @@ class MesemsAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(error_schema.pop("$defs", {}))
         components["Error"] = error_schema
+        _forbid_nul(schema["paths"])
+        _forbid_nul(components)
         error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 secured = bool(operation.get("security"))
                 statuses = {403, 422} | ({401, 404} if secured else set()) | ({409} if secured and method != "get" else set())
+                statuses |= ({400} if "requestBody" in operation else set()) | (set() if secured else {429})
                 for status in sorted(statuses):
                     operation["responses"].setdefault(status, {"description": ERROR_STATUSES[status], **error_ref})
         return schema
@@ -115,6 +140,14 @@ def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [{"field": _field_of(list(e.get("loc", []))), "rule": e.get("type", "invalid"), "message": e.get("msg", "invalid value")} for e in exc.errors]
     fields = ", ".join(sorted({e["field"] for e in errors}))
     return api.create_response(request, {"code": "invalid_input", "message": f"invalid input: {fields}", "field": errors[0]["field"] if errors else None, "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals (a body that is not JSON) in the common shape."""
+    code = "malformed_request" if exc.status_code == 400 else f"http_{exc.status_code}"
+    message = "the request body is not valid JSON" if exc.status_code == 400 else exc.message
+    return api.create_response(request, {"code": code, "message": message, "field": None}, status=exc.status_code)
 
 
 @api.exception_handler(MesemsError)

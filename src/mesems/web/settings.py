@@ -137,7 +137,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "mesems.web.apps.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Lockout is per account, not per address: the staff of a hospital share one NAT address, and one
 # person's typos must not lock out a whole ward. axes.W006 warns about exactly that choice.

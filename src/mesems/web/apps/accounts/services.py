@@ -63,16 +63,22 @@ def issue_token(request: HttpRequest | None, username: str, password: str) -> st
     return key
 
 
+TOKEN_USE_GRANULARITY = dt.timedelta(seconds=30)
+"""A token's last use is written at most this often: not one database write per API call."""
+
+
 def user_for_token(key: str) -> User | None:
     """The token's user; a token left unused for API_TOKEN_IDLE_SECONDS has expired and is deleted."""
     token = ApiToken.objects.select_related("user", "user__site").filter(key_digest=ApiToken.digest(key)).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if now - (token.last_used_at or token.created_at) > dt.timedelta(seconds=settings.API_TOKEN_IDLE_SECONDS):
+    idle = now - (token.last_used_at or token.created_at)
+    if idle > dt.timedelta(seconds=settings.API_TOKEN_IDLE_SECONDS):
         ApiToken.objects.filter(pk=token.pk).delete()
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or idle > TOKEN_USE_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

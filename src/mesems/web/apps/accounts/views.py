@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +21,16 @@ from mesems.web.apps.audit.services import record_change
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+LOCKED_OUT = "too many failed sign-ins: the account is locked for an hour (the sponsor administrator can unlock it sooner)"
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: object) -> HttpResponse:
+    """The lockout answer (django-axes): the locked-out page, or the API's error shape for the API; 429 either way."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "message": LOCKED_OUT, "field": None}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
 
 
 def _qr_data_url(text: str) -> str:
