@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import demo
+from mesems.cli import audit, demo
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.add_typer(audit.app, name="audit")
