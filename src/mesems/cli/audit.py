@@ -17,7 +17,9 @@ app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=
 
 
 def progress_bar(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    """A progress bar on a terminal; nothing at all when the output goes to a file or a pipe."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, transient=True, disable=not console.is_terminal)
 
 
 @app.command("verify")

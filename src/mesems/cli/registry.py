@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import audit, demo
+from mesems.cli import audit, backup, demo
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
     app.add_typer(audit.app, name="audit")
+    backup.register(app)
