@@ -35,8 +35,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("MESEMS_DEBUG") == "1"
 PRODUCTION = os.environ.get("MESEMS_PRODUCTION") == "1"
+DEBUG = os.environ.get("MESEMS_DEBUG") == "1" and not PRODUCTION  # debug pages show local variables: never in production
 ALLOWED_HOSTS = os.environ.get("MESEMS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

@@ -44,6 +44,9 @@ class EnrolmentForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
+        allowed, _reason = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(_("Too many wrong codes: wait a few seconds, then enter the code your app shows."), code="second_factor_throttled")
         if not self.device.verify_token(code):
             raise forms.ValidationError(_("That code is wrong or has expired; enter the code your app shows now."), code="second_factor_invalid")
         return code

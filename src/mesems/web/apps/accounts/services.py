@@ -98,7 +98,7 @@ def verify_second_factor(user: Any, code: str) -> TOTPDevice:
         raise AccessDenied("set up a second factor first (Account > Second factor)", code="second_factor_missing", field="second_factor")
     token = "".join(str(code or "").split())
     for device in devices:
-        allowed, _ = device.verify_is_allowed()
+        allowed, _reason = device.verify_is_allowed()
         if not allowed:
             raise AccessDenied("too many wrong second-factor codes; wait a minute and try again", code="second_factor_throttled", field="second_factor")
         if device.verify_token(token):
