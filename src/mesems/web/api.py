@@ -144,9 +144,11 @@ def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """ninja's own refusals (a body that is not JSON) in the common shape."""
-    code = "malformed_request" if exc.status_code == 400 else f"http_{exc.status_code}"
-    message = "the request body is not valid JSON" if exc.status_code == 400 else exc.message
+    """ninja's own refusals (a body that is not JSON, a session call without its CSRF token) in the common shape."""
+    code, message = {
+        400: ("malformed_request", "the request body is not valid JSON"),
+        403: ("csrf_failed", "the CSRF token is missing or wrong: send the X-CSRFToken header with a session, or use an API token"),
+    }.get(exc.status_code, (f"http_{exc.status_code}", exc.message))
     return api.create_response(request, {"code": code, "message": message, "field": None}, status=exc.status_code)
 
 
