@@ -23,7 +23,7 @@ from schemathesis.errors import FailureGroup
 
 from mesems.web.wsgi import application
 from tests.web.figures import record_figure
-from tests.web.principals import OTHER, OWN, PATH_EXAMPLES, PRINCIPALS, Actor, fast_hashing, world  # noqa: F401 (fixtures)
+from tests.web.principals import OTHER, OWN, PATH_EXAMPLES, Actor, fast_hashing, world  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

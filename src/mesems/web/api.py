@@ -7,6 +7,7 @@ per field in `errors`; an area's MesemsError is translated here, never in the ro
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DataError, IntegrityError
@@ -130,6 +131,11 @@ api = MesemsAPI(
 )
 
 
+def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """A refusal in the API's one error shape."""
+    return api.create_response(request, {"code": code, "message": message, "field": None}, status=status)
+
+
 def _field_of(loc: list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form")]
     return ".".join(parts) or ".".join(str(p) for p in loc)
@@ -149,7 +155,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         400: ("malformed_request", "the request body is not valid JSON"),
         403: ("csrf_failed", "the CSRF token is missing or wrong: send the X-CSRFToken header with a session, or use an API token"),
     }.get(exc.status_code, (f"http_{exc.status_code}", exc.message))
-    return api.create_response(request, {"code": code, "message": message, "field": None}, status=exc.status_code)
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(MesemsError)
@@ -160,31 +166,27 @@ def _refused(request: HttpRequest, exc: MesemsError) -> HttpResponse:
     return api.create_response(request, body, status=exc.http_status)
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": "unauthenticated", "message": "sign in or send a valid API token", "field": None}, status=401)
+FIXED_REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
+    AuthenticationError: (401, "unauthenticated", "sign in or send a valid API token"),
+    Http404: (404, "not_found", "not found"),
+    # The database refused a value (too long, out of range): bad input, not a fault of the server.
+    DataError: (422, "invalid_input", "a value does not fit its field (too long, or out of range)"),
+    IntegrityError: (409, "conflict", "the record already exists or was changed by someone else; reload and try again"),
+}
 
 
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"code": "not_found", "message": "not found", "field": None}, status=404)
+def _fixed_refusal(status: int, code: str, message: str) -> Callable[[HttpRequest, Exception], HttpResponse]:
+    return lambda request, exc: _error(request, status, code, message)
 
 
-@api.exception_handler(DataError)
-def _does_not_fit(request: HttpRequest, exc: DataError) -> HttpResponse:
-    """The database refused a value (too long, out of range): bad input, not a fault of the server."""
-    return api.create_response(request, {"code": "invalid_input", "message": "a value does not fit its field (too long, or out of range)", "field": None}, status=422)
-
-
-@api.exception_handler(IntegrityError)
-def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
-    return api.create_response(request, {"code": "conflict", "message": "the record already exists or was changed by someone else; reload and try again", "field": None}, status=409)
+for _exception, _refusal in FIXED_REFUSALS.items():
+    api.add_exception_handler(_exception, _fixed_refusal(*_refusal))
 
 
 @api.exception_handler(Exception)
 def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("internal error %s at %s %s", type(exc).__name__, request.method, request.path)
-    return api.create_response(request, {"code": "internal_error", "message": "internal error; it has been logged", "field": None}, status=500)
+    return _error(request, 500, "internal_error", "internal error; it has been logged")
 
 
 api.add_router("/", accounts_router)
