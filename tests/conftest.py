@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+CTGOV_RECORDS = REPO / "tests" / "protocol" / "data"
+"""Two ClinicalTrials.gov API v2 records (copied from shared/ctgov) to import."""
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

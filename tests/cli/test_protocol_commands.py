@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mesems.protocol import load_protocol
-from tests.conftest import SHARED, run_cli
+from tests.conftest import CTGOV_RECORDS, run_cli
 
 
 def test_show_default_protocol() -> None:
@@ -40,7 +40,7 @@ def test_validate_missing_file_is_one_line(tmp_path: Path) -> None:
 
 def test_import_ctgov_writes_a_valid_protocol(tmp_path: Path) -> None:
     out = tmp_path / "imported.yaml"
-    result = run_cli("protocol", "import-ctgov", str(SHARED / "ctgov" / "NCT00763412.json"), "--out", str(out))
+    result = run_cli("protocol", "import-ctgov", str(CTGOV_RECORDS / "NCT00763412.json"), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "6 inclusion and 6 exclusion" in result.stdout
     assert load_protocol(out).identity.id == "NCT00763412"

@@ -8,9 +8,9 @@ import pytest
 from mesems.errors import ProtocolError
 from mesems.protocol import CriterionKind, dump_protocol, parse_protocol
 from mesems.protocol.ctgov import age_in_years, import_ctgov, protocol_from_ctgov, split_criteria, weeks_in_time_frame
-from tests.conftest import SHARED
+from tests.conftest import CTGOV_RECORDS
 
-CTGOV = SHARED / "ctgov"
+CTGOV = CTGOV_RECORDS
 
 
 def _counts(protocol) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,142 @@
+"""`mesems export csv|odm|sdtm|import-odm`: the trial's tables in flat, CDISC ODM and SDTM form.
+
+Exports are blinded unless `--unblinded` is given with `--role` of an unblinded role
+(mesems.access); a blinded role is refused. Input that breaks the table contract or a standard
+is refused with one line per problem on stderr and exit code 2; nothing is left under the output
+name unless the whole export succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from mesems.exports.access import require_export_access
+from mesems.exports.flat import write_flat
+from mesems.exports.odm.reader import read_odm
+from mesems.exports.odm.writer import write_odm
+from mesems.exports.sdtm.writer import write_sdtm
+from mesems.exports.staging import ExportResult
+from mesems.exports.tableset import InputProblems, TrialTables, blind, read_tables
+from mesems.protocol import Protocol, load_protocol
+
+app = typer.Typer(help="Export the trial as CSV/Parquet, CDISC ODM 1.3.2 or SDTM, and import ODM back.", no_args_is_help=True)
+
+INPUT = typer.Option(..., "--input", help="Directory of trial tables (what `mesems simulate --out DIR` writes).")
+UNBLINDED = typer.Option(False, "--unblinded/--blinded", help="Include sequence and product identity (unblinded roles only).")
+ROLE = typer.Option(None, "--role", help="Role of the person taking the export, e.g. unblinded_statistician.")
+PROTOCOL = typer.Option(None, "--protocol", help="Protocol YAML; the embedded MESEMS protocol when omitted.")
+
+
+@contextmanager
+def _steps(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr; call the yielded function at the start of each step."""
+    console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("starting", total=total)
+        started = False
+
+        def step(description: str) -> None:
+            nonlocal started
+            if started:
+                progress.advance(task)
+            started = True
+            progress.update(task, description=description)
+
+        yield step
+        progress.update(task, completed=total)
+
+
+def _report(problems: InputProblems) -> typer.Exit:
+    for problem in problems.problems:
+        typer.echo(f"error: {problem}", err=True)
+    typer.echo(f"error: {problems.what}: {len(problems.problems)} problem(s); nothing was written", err=True)
+    return typer.Exit(2)
+
+
+def _prepare(tables: TrialTables, unblinded: bool, role: str | None) -> tuple[TrialTables, str | None]:
+    checked = require_export_access(role, unblinded=unblinded)
+    if unblinded and tables.blinded:
+        raise InputProblems("unblinded export", ["the input holds no allocation columns (it is already blinded)"])
+    return (tables if unblinded else blind(tables)), (checked.value if checked else None)
+
+
+def _done(result: ExportResult) -> None:
+    kind = "blinded" if result.blinded else f"UNBLINDED (role {result.role})"
+    typer.echo(f"wrote {result.path}: {result.kind}, {kind}, {result.participants} participants, {len(result.files)} file(s)")
+
+
+def _run(input_dir: Path, protocol_file: Path | None, unblinded: bool, role: str | None, write: Callable[[TrialTables, Protocol, str | None, Callable[[str], None]], ExportResult]) -> None:
+    try:
+        with _steps(3) as step:
+            step("reading protocol and tables")
+            protocol = load_protocol(protocol_file)
+            tables, checked_role = _prepare(read_tables(input_dir, protocol), unblinded, role)
+            step("writing")
+            result = write(tables, protocol, checked_role, step)
+    except InputProblems as problems:
+        raise _report(problems) from None
+    _done(result)
+
+
+@app.command("csv")
+def csv_command(
+    input_dir: Path = INPUT,
+    out: Path = typer.Option(..., "--out", help="New directory for the CSV, Parquet and data dictionary files."),
+    unblinded: bool = UNBLINDED,
+    role: str | None = ROLE,
+    protocol_file: Path | None = PROTOCOL,
+) -> None:
+    """Every table as CSV and Parquet, with a data dictionary."""
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_flat(t, out, p, role=r))
+
+
+@app.command("odm")
+def odm_command(
+    input_dir: Path = INPUT,
+    out: Path = typer.Option(..., "--out", help="The ODM 1.3.2 XML file to write."),
+    unblinded: bool = UNBLINDED,
+    role: str | None = ROLE,
+    protocol_file: Path | None = PROTOCOL,
+) -> None:
+    """Study metadata and clinical data with audit records as one ODM 1.3.2 file, schema-checked."""
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_odm(t, out, p, role=r, progress=step))
+
+
+@app.command("sdtm")
+def sdtm_command(
+    input_dir: Path = INPUT,
+    out: Path = typer.Option(..., "--out", help="New directory for the .xpt datasets and define.xml."),
+    unblinded: bool = UNBLINDED,
+    role: str | None = ROLE,
+    protocol_file: Path | None = PROTOCOL,
+) -> None:
+    """SDTM datasets as SAS transport v5 files with define.xml 2.0."""
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_sdtm(t, out, p, role=r))
+
+
+@app.command("import-odm")
+def import_odm_command(
+    file: Path = typer.Argument(..., help="An ODM 1.3.2 file written by `mesems export odm` (or shaped like one)."),
+    out: Path = typer.Option(..., "--out", help="New directory for the tables (CSV, Parquet, data dictionary)."),
+    unblinded: bool = UNBLINDED,
+    role: str | None = ROLE,
+    protocol_file: Path | None = PROTOCOL,
+) -> None:
+    """Check an ODM file and turn its clinical data back into the flat tables; report every problem."""
+    try:
+        with _steps(2) as step:
+            step("checking and reading the ODM file")
+            protocol = load_protocol(protocol_file)
+            tables, checked_role = _prepare(read_odm(file, protocol), unblinded, role)
+            step("writing tables")
+            result = write_flat(tables, out, protocol, role=checked_role)
+    except InputProblems as problems:
+        raise _report(problems) from None
+    _done(result)
