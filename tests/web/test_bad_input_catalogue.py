@@ -192,6 +192,7 @@ EDIT = "/participants/SE-KAR-0001/edit/"
 
 WEB_CASES: dict[str, Callable[[Web], Outcome]] = {
     "api-token-wrong-types": lambda w: _post_json(Client(), "/api/auth/token", {"username": 5}),
+    "api-unknown-field": lambda w: _post_json(Client(), "/api/auth/token", {"username": "a", "password": "b", "pasword": "c"}),
     "api-token-not-json": lambda w: _post_json(Client(), "/api/auth/token", "{not json"),
     "api-token-wrong-password": lambda w: _post_json(Client(), "/api/auth/token", {"username": w.make_user(Role.MONITOR).username, "password": "nope"}),
     "api-token-locked": _api_token_locked,

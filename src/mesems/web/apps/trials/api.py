@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from mesems.web.apps.trials.models import Participant, Site
 from mesems.web.apps.trials.services import correct_participant, visible_participant, visible_participants, visible_sites
+from mesems.web.schemas import Input
 
 router = Router(tags=["trial"])
 
@@ -32,9 +33,9 @@ class ParticipantOut(Schema):
         return obj.site.code
 
 
-class ParticipantCorrection(Schema):
+class ParticipantCorrection(Input):
     version: int = Field(ge=1, le=2_147_483_647, description="the version you read; a newer one on the server is a conflict (409)")
-    reason: str = Field(min_length=1, max_length=2000, description="why the record is corrected (kept in the audit trail)")
+    reason: str = Field(max_length=2000, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", description="why the record is corrected (kept in the audit trail); not blank")
     ms_course: Literal["RR", "SP", "PP"] | None = None
 
 
