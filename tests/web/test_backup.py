@@ -16,6 +16,7 @@ from django.db import connection
 from mesems.access import Role
 from mesems.errors import BackupError
 from tests.web.figures import record_figure
+from tests.web.principals import fast_hashing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +24,9 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="
 
 
 @pytest.fixture
-def trial_data(make_user: Callable[..., Any], make_participant: Callable[..., Any], settings: Any) -> None:
+def trial_data(make_user: Callable[..., Any], make_participant: Callable[..., Any], fast_hashing: None) -> None:
     from mesems.web.apps.trials.services import correct_participant
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     manager = make_user(Role.DATA_MANAGER)
     make_user(Role.NURSE, "IT-01")
     for code, site in (("SE-KAR-0001", "SE-KAR"), ("IT-01-0001", "IT-01")):

@@ -23,6 +23,7 @@ from tests.conftest import REPO
 from tests.scratch import SEED, run_mesems, run_python, scratch_database
 from tests.web.conftest import PASSWORD
 from tests.web.figures import record_figure
+from tests.web.principals import fast_hashing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,7 @@ def test_catalogue_row_holds(row: Row, request: pytest.FixtureRequest, tmp_path:
     if row.id in CLI_CASES:
         outcome = CLI_CASES[row.id](request.getfixturevalue("cli_world"), tmp_path)
     else:
-        request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        request.getfixturevalue("fast_hashing")
         outcome = WEB_CASES[row.id](Web(request.getfixturevalue("make_user"), request.getfixturevalue("make_participant")))
     assert outcome.status == row.status, f"{row.id}: got {outcome.status}, the catalogue says {row.status}\n{outcome.text[:1500]}"
     if row.code is not None:

@@ -19,6 +19,7 @@ from django.db import connection
 from mesems.access import Role
 from mesems.audit import record_digest
 from tests.web.figures import record_figure
+from tests.web.principals import fast_hashing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +162,10 @@ TAMPERS = [
 
 
 @pytest.fixture
-def trail(make_user: Callable[..., Any], make_participant: Callable[..., Any], settings: Any) -> list[Any]:
+def trail(make_user: Callable[..., Any], make_participant: Callable[..., Any], fast_hashing: None) -> list[Any]:
     """A trail of a few dozen records: the protocol's sites, and participants corrected twice each."""
     from mesems.web.apps.trials.services import correct_participant
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     manager = make_user(Role.DATA_MANAGER)
     for code, site in (("SE-KAR-0001", "SE-KAR"), ("IT-01-0001", "IT-01"), ("SE-KAR-0002", "SE-KAR")):
         make_participant(code, site)
