@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import allocation, analyse, demo, export, power, screening, simulate
+from mesems.cli import allocation, analyse, audit, backup, demo, export, power, screening, simulate
 
 
 def register_commands(app: typer.Typer) -> None:
@@ -16,3 +16,5 @@ def register_commands(app: typer.Typer) -> None:
     app.command("simulate")(simulate.simulate)
     app.add_typer(power.app, name="power")
     app.command("samplesize")(power.samplesize)
+    app.add_typer(audit.app, name="audit")
+    backup.register(app)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("allocation/", include("mesems.web.apps.allocation.urls")),
     path("cellproduct/", include("mesems.web.apps.cellproduct.urls")),
     path("screening/", include("mesems.web.apps.screening.urls")),
+    path("account/", include("mesems.web.apps.accounts.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]
