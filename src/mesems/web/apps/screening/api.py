@@ -17,6 +17,7 @@ from ninja.errors import ValidationError
 from mesems.eligibility import CandidateRecord, CandidateRecordError
 from mesems.web.apps.screening import services
 from mesems.web.apps.screening.models import Screening
+from mesems.web.schemas import Input
 
 router = Router(tags=["screening"])
 T = TypeVar("T")
@@ -80,17 +81,17 @@ class LogRowOut(Schema):
     participant_id: str | None
 
 
-class UpdateIn(Schema):
+class UpdateIn(Input):
     candidate: CandidateRecord
     version: int | None = None
 
 
-class ConsentIn(Schema):
+class ConsentIn(Input):
     consent_date: dt.date
     version: int | None = None
 
 
-class WithdrawalIn(Schema):
+class WithdrawalIn(Input):
     reason: str
     version: int | None = None
 
