@@ -224,7 +224,7 @@ page:allocation:second-factor           A   A   A   A   A   A   A   A   A   A
 # cell product: the lab (unblinded) records and releases; the clinic weighs and infuses; unblinded roles see custody
 api:cellproduct_dashboard               -   -   -   -   A   -   -   -   A   A
 api:cellproduct_custody                 -   -   -   -   A   -   -   -   A   A
-api:cellproduct_bags                    A   S   S   -   A   A   S   -   A   A
+api:cellproduct_bags                    A   S   S   -   A   A   S   A   A   A
 api:cellproduct_weight                  -   S   S   -   A   -   -   -   -   -
 api:cellproduct_release                 -   -   -   -   A   -   -   -   -   -
 api:cellproduct_infusion                -   S   S   -   -   -   -   -   -   -

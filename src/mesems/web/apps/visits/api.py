@@ -412,7 +412,7 @@ def _routes_for(kind: FormKind) -> None:
     data_in = create_schema(
         kind.model,
         base_class=Input,
-        name=f"{name}In",
+        name=f"{name}FormIn",
         fields=plain,
         optional_fields=plain,
         custom_fields=[
@@ -424,7 +424,7 @@ def _routes_for(kind: FormKind) -> None:
     )
     data_out = create_schema(
         kind.model,
-        name=f"{name}Out",
+        name=f"{name}FormOut",
         fields=[*META, *plain, *kind.derived_fields],
         custom_fields=[*by_id, ("participant", str, ...), ("visit", str | None, None)],
     )
