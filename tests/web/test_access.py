@@ -149,12 +149,15 @@ def outcome(route: Route, answer: Answer) -> str:
         return "signin"
     if answer.status == 403 and _refused_field(answer):
         return "allowed"
+    if answer.status == 404 and not route.params and _refused_field(answer):  # a reference in the body
+        return "allowed"
     return {403: "denied", 404: "hidden"}.get(answer.status, "allowed")
 
 
 def _refused_field(answer: Answer) -> bool:
-    """A 403 that names a field of the input (a re-entered password, a second-factor code) is the
-    operation refusing its input, not the matrix refusing the role: the matrix never names a field."""
+    """Whether the refusal names a field. A 403 naming one (a re-entered password, a second-factor code)
+    is the operation refusing its input: the matrix's 403 never names a field. A 404 naming one on a
+    route without path parameters is a record named in the body that does not exist, not a hidden address."""
     if "application/json" not in answer.headers.get("Content-Type", ""):
         return False
     try:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mesems.access.crf import QUERY_RAISERS, QueryAction, QueryStatus, next_query_status
-from mesems.errors import MesemsError, NotFound
+from mesems.errors import NotFound
 from mesems.web.apps.accounts.services import require_role, role_of, scope_to_site
 from mesems.web.apps.audit.services import record_change
 from mesems.web.apps.visits.models import Query, QueryMessage
@@ -37,11 +37,8 @@ def visible_query(user: Any, query_id: int) -> Query:
 @transaction.atomic
 def raise_query(user: Any, kind: str, record_id: int, field: str, text: str) -> Query:
     require_role(user, QUERY_RAISERS, "raise a data query")
-    try:
-        form_kind = get_kind(kind)
-        record = visible_record(user, form_kind, record_id)
-    except NotFound as missing:  # a reference in the request body, not the address: bad input
-        raise MesemsError(missing.message, field=missing.field or "record_id", code="not_found") from missing
+    form_kind = get_kind(kind)
+    record = visible_record(user, form_kind, record_id)
     fields = form_kind.data_fields + form_kind.derived_fields
     if field not in fields:
         refuse_field(
