@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mesems.web.apps.safety",
     "mesems.web.apps.allocation",
     "mesems.web.apps.cellproduct",
+    "mesems.web.apps.datasets",
 ]
 
 MIDDLEWARE = [
