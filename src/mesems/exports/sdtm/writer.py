@@ -51,6 +51,7 @@ def write_sdtm(
         if found:
             raise ExportError(f"the define.xml mesems wrote breaks the Define-XML 2.0 schema (a mesems bug): {found[0]}")
         files = write_manifest(
-            staging, kind="sdtm", blinded=tables.blinded, participants=tables.participant_count, role=role, standard="SDTMIG 3.2, Define-XML 2.0.0"
+            staging, kind="sdtm", blinded=tables.blinded, participants=tables.participant_count, role=role, standard="SDTMIG 3.2, Define-XML 2.0.0",
+            created=created,
         )
     return ExportResult("sdtm", out, files, tables.blinded, tables.participant_count, role)

@@ -58,10 +58,10 @@ def missing_values(dumped: list[Dumped], *, blinded: bool) -> list[str]:
     return problems
 
 
-def dump_tables(protocol: Protocol, *, role: Role, unblinded: bool) -> TrialTables:
-    """The database as checked `TrialTables`; InputProblems lists every value it lacks."""
-    if unblinded and is_blinded(role):
-        raise AccessDenied(f"role {role.value!r} is blinded: only a blinded dump may be made for it", field="role")
+def dump_tables(protocol: Protocol, *, role: Role | None, unblinded: bool) -> TrialTables:
+    """The database as checked `TrialTables` for someone of `role`; InputProblems lists every value it lacks."""
+    if unblinded and (role is None or is_blinded(role)):
+        raise AccessDenied(f"role {role.value if role else None!r} is blinded: only a blinded dump may be made for it", field="role")
     dumped = dump(protocol, unblinded=unblinded)
     leaked = [f"{d.name}.{c.name}" for d in dumped for c in TABLES[d.name].columns if c.unblinded and c.name in d.frame.columns]
     if leaked and not unblinded:
