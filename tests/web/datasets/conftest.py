@@ -25,3 +25,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def filled(trial: Any, clock: Clock) -> dict[Any, Any]:
     """Twelve participants followed to week 48; returns one user per role."""
     return build_trial(clock, 12)
+
+
+@pytest.fixture
+def followed(trial: Any, clock: Clock) -> dict[Any, Any]:
+    """Six participants followed to week 48 (every kind of log entry at least once)."""
+    return build_trial(clock, 6)

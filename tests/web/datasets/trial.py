@@ -110,8 +110,9 @@ def _infuse(users: dict[Role, Any], clock: Clock, code: str, bag: str) -> None:
     bedside_infusion(users[Role.NURSE], code, True, bag)
 
 
-def _visit(users: dict[Role, Any], clock: Clock, index: int, code: str, visit: Any, rng: np.random.Generator) -> None:
+def _visit(users: dict[Role, Any], clock: Clock, code: str, visit: Any, rng: np.random.Generator) -> None:
     from mesems.schedule import collection_for
+    from mesems.web.apps.cellproduct.models import Bag
     from mesems.web.apps.visits.demo import visit_values
     from mesems.web.apps.visits.services import report_visit, save_record
 
@@ -121,7 +122,7 @@ def _visit(users: dict[Role, Any], clock: Clock, index: int, code: str, visit: A
     for key in sorted(collection_for(visit.assessments).forms, key=lambda k: k == "infusion"):
         values = visit_values(key, visit.target_date, visit.week, rng)
         if key == "infusion":
-            bag = bag_codes(index)[0 if visit.week == 0 else 1]
+            bag = Bag.objects.get(product__participant__code=code, period=1 if visit.week == 0 else 2).code
             _infuse(users, clock, code, bag)
             values["product_code"] = bag
         save_record(nurse, key, code, values, visit_code=visit.code)
@@ -155,29 +156,37 @@ def _events(users: dict[Role, Any], index: int, code: str, week0: dt.date) -> No
 def build_trial(clock: Clock, count: int = 12, *, flip: bool = False, until_week: int = 48) -> dict[Role, Any]:
     """The trial as described in the module docstring; returns one user per role (site roles at SE-KAR)."""
     from mesems.web.apps.cellproduct.seeding import designate_qualified_person
-    from mesems.web.apps.visits.models import Visit
-    from mesems.web.apps.visits.services import save_record
 
     clock.at = START
     users = make_users()
     designate_qualified_person(users[Role.CELL_LAB])
     members = participant_codes(count)
-    sequences = _load_list(flip, members)
-    rng = np.random.default_rng(20240304)
-    for index, ((code, course), sequence) in enumerate(zip(members, sequences, strict=True)):
+    enrol(clock, users, members, _load_list(flip, members), until_week)
+    return users
+
+
+def enrol(clock: Clock, users: dict[Role, Any], members: list[tuple[str, str]], sequences: list[str], until_week: int) -> None:
+    """Randomises `members` (code, course) a day apart from START and follows them to `until_week`;
+    `sequences` says which bag gets which code (a guess only changes the codes)."""
+    from mesems.web.apps.visits.models import Visit
+    from mesems.web.apps.visits.services import save_record
+
+    first = int(members[0][0].rsplit("-", 1)[1]) - 1
+    rng = np.random.default_rng(20240304 + first)
+    for index, ((code, course), sequence) in enumerate(zip(members, sequences, strict=True), start=first):
         clock.on(START.date() + dt.timedelta(days=index))
         _enrol(users, index, code, course, sequence, rng)
-    visits = Visit.objects.filter(week__lte=until_week).select_related("participant").order_by("target_date", "participant__code", "week")
-    for visit in list(visits):
-        index = next(i for i, (code, _) in enumerate(members) if code == visit.participant.code)
-        _visit(users, clock, index, visit.participant.code, visit, rng)
+    codes = [code for code, _ in members]
+    visits = Visit.objects.filter(week__lte=until_week, participant__code__in=codes).select_related("participant")
+    for visit in list(visits.order_by("target_date", "participant__code", "week")):
+        index = first + codes.index(visit.participant.code)
+        _visit(users, clock, visit.participant.code, visit, rng)
         if visit.week == 4:
             _events(users, index, visit.participant.code, visit.participant.schedule.randomisation_date)
     if until_week >= 48:
-        for code, _ in members:
+        for code in codes:
             last = Visit.objects.get(participant__code=code, week=48).target_date.isoformat()
             save_record(users[Role.NURSE], "end_of_study", code, {"status": "completed", "end_date": last})
-    return users
 
 
 def main(count: int) -> None:

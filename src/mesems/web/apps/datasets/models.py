@@ -59,6 +59,10 @@ class ExportRecord(Taking):
     def __str__(self) -> str:
         return f"export {self.pk}"
 
+    @property
+    def what(self) -> str:
+        return str(self.get_kind_display())
+
 
 class ReportRecord(Taking):
     class Format(models.TextChoices):
@@ -72,3 +76,7 @@ class ReportRecord(Taking):
 
     def __str__(self) -> str:
         return f"report {self.pk}"
+
+    @property
+    def what(self) -> str:
+        return f"{_('Trial report')} ({self.get_format_display()})"

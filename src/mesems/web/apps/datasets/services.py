@@ -245,6 +245,11 @@ class Offer:
     reports: tuple[ReportRecord, ...]
     exports: tuple[ExportRecord, ...]
 
+    @property
+    def taken(self) -> list[Taking]:
+        """Reports and exports together, newest first."""
+        return sorted([*self.reports, *self.exports], key=lambda r: (r.taken_at, r.pk), reverse=True)
+
 
 RECENT = 50
 
