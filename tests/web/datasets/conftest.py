@@ -31,3 +31,9 @@ def filled(trial: Any, clock: Clock) -> dict[Any, Any]:
 def followed(trial: Any, clock: Clock) -> dict[Any, Any]:
     """Six participants followed to week 48 (every kind of log entry at least once)."""
     return build_trial(clock, 6)
+
+
+@pytest.fixture
+def early(trial: Any, clock: Clock) -> dict[Any, Any]:
+    """Three participants followed to week 4: enough for exports."""
+    return build_trial(clock, 3, until_week=4)

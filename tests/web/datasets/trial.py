@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from mesems.access import Role, is_site_scoped
+from tests.web.conftest import PASSWORD
 
 SITE = "SE-KAR"
 START = dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.timezone.utc)
-PASSWORD = "trial-Password-2026"
 FLIP = {"MSC-placebo": "placebo-MSC", "placebo-MSC": "MSC-placebo"}
 COURSES = ("RR", "RR", "SP", "RR", "PP", "RR")
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
