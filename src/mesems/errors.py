@@ -89,6 +89,12 @@ class ExportError(MesemsError):
     code = "export_error"
 
 
+class BackupError(MesemsError):
+    """A backup cannot be written, or a file cannot be restored (not a backup, damaged, or made for another schema)."""
+
+    code = "backup_error"
+
+
 class AccessDenied(MesemsError):
     """The user's role or site may not see or do this."""
 

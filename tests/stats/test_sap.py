@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from mesems.exports.tables import TABLES
 from mesems.protocol import load_protocol
 from mesems.stats.sap import SapResult, run_sap
 from mesems.stats.snapshot import read_snapshot
@@ -42,9 +43,7 @@ def test_provenance_names_data_protocol_and_software(results: dict[bool, SapResu
     assert provenance.snapshot_digest == read_snapshot(trial_dir).digest
     assert provenance.protocol_id == "MESEMS"
     assert provenance.eligibility_versions == ("v1", "final")
-    assert set(provenance.file_digests) == {f"{n}.csv" for n in ("screening", "participants", "visits", "gel", "mri",
-                                                                  "edss", "relapses", "adverse_events", "infusions",
-                                                                  "disposition", "deviations")}
+    assert set(provenance.file_digests) == {f"{name}.csv" for name in TABLES}
 
 
 def test_a_snapshot_without_sequences_gives_a_blinded_result(results: dict[bool, SapResult], trial_dir: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import allocation, analyse, demo, export
+from mesems.cli import allocation, analyse, audit, backup, demo, export, power, screening, simulate
 
 
 def register_commands(app: typer.Typer) -> None:
@@ -12,3 +12,9 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(analyse.app, name="analyse")
     app.add_typer(export.app, name="export")
     app.add_typer(allocation.app, name="allocation")
+    screening.register(app)
+    app.command("simulate")(simulate.simulate)
+    app.add_typer(power.app, name="power")
+    app.command("samplesize")(power.samplesize)
+    app.add_typer(audit.app, name="audit")
+    backup.register(app)

@@ -6,6 +6,7 @@ MESEMS_SECRET_KEY    the secret key (generated and kept in MESEMS_DATA_DIR when 
 MESEMS_DEBUG         "1" for Django's debug pages (never in production)
 MESEMS_PRODUCTION    "1" behind HTTPS: secure cookies, HSTS, SSL redirect
 MESEMS_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
+MESEMS_CSRF_TRUSTED_ORIGINS comma-separated origins (https://trial.example.org) when a proxy rewrites the host
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("MESEMS_DEBUG") == "1"
 PRODUCTION = os.environ.get("MESEMS_PRODUCTION") == "1"
+DEBUG = os.environ.get("MESEMS_DEBUG") == "1" and not PRODUCTION  # debug pages show local variables: never in production
 ALLOWED_HOSTS = os.environ.get("MESEMS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -55,10 +57,12 @@ INSTALLED_APPS = [
     "mesems.web.apps.safety",
     "mesems.web.apps.allocation",
     "mesems.web.apps.cellproduct",
+    "mesems.web.apps.screening",
     "mesems.web.apps.datasets",
 ]
 
 MIDDLEWARE = [
+    "mesems.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,12 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mesems.web.middleware.RefuseNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesems.web.apps.accounts.middleware.SiteTimezoneMiddleware",
     "mesems.web.middleware.MesemsErrorMiddleware",
+    "mesems.web.access.MatrixMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -137,10 +143,15 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "mesems.web.apps.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Lockout is per account, not per address: the staff of a hospital share one NAT address, and one
+# person's typos must not lock out a whole ward. axes.W006 warns about exactly that choice.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_AGE = 30 * 60
+API_TOKEN_IDLE_SECONDS = int(os.environ.get("MESEMS_API_TOKEN_IDLE_SECONDS", str(SESSION_COOKIE_AGE)))
+"""An API token unused for this long stops working, like a session left idle."""
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: inactivity logs out
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -150,7 +161,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("MESEMS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if PRODUCTION:
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure, host-only and for path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
@@ -179,10 +194,14 @@ OTP_TOTP_ISSUER = "mesems"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Exception messages, local variables, request bodies and query strings never reach the log:
+    # they may hold patient data. The filter keeps the exception's type and where it was raised.
+    "filters": {"no_patient_data": {"()": "mesems.web.logfilters.NoPatientData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_patient_data"]}},
     "loggers": {
-        # Request bodies and local variables never reach the log: they may hold patient data.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "mesems": {"handlers": ["console"], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "mesems": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
+    "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -14,6 +14,8 @@ urlpatterns = [
     path("site/", include("mesems.web.apps.visits.urls")),
     path("allocation/", include("mesems.web.apps.allocation.urls")),
     path("cellproduct/", include("mesems.web.apps.cellproduct.urls")),
+    path("screening/", include("mesems.web.apps.screening.urls")),
+    path("account/", include("mesems.web.apps.accounts.urls")),
     path("reports/", include("mesems.web.apps.datasets.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]

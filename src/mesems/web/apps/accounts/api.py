@@ -6,11 +6,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from mesems.web.apps.accounts.services import issue_token, role_of
+from mesems.web.schemas import Input
 
 router = Router(tags=["accounts"])
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     username: str
     password: str
 

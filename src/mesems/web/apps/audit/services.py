@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -81,16 +82,41 @@ def record_change(
     return event
 
 
-def verify_audit_trail() -> list[ChainProblem]:
-    """Checks the whole chain, and that its head still points at the last record."""
-    rows = ((e.pk, e.prev_digest, e.digest, e.chained_content()) for e in AuditEvent.objects.order_by("id").iterator())
-    problems = verify_chain(rows)
+def verify_audit_trail(progress: Callable[[int], None] | None = None, anchor: str | None = None) -> list[ChainProblem]:
+    """Checks the whole chain, and that its head still points at the last record.
+
+    `anchor` is a head digest printed by an earlier check and kept outside the database: the
+    record it names must still be in the chain. That finds what the chain alone cannot, a trail
+    rewritten from some record on with every digest recomputed, or cut short with its head moved back.
+    """
+
+    def rows() -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+        for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+            if progress is not None:
+                progress(1)
+            yield event.pk, event.prev_digest, event.digest, event.chained_content()
+
+    problems = verify_chain(rows())
+    if anchor and not AuditEvent.objects.filter(digest=anchor).exists():
+        problems.append(ChainProblem(0, "rewritten", f"the record with digest {anchor[:16]}… (an earlier head) is no longer in the trail: it was rewritten or cut short"))
     head = AuditHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-id").first()
     if head is not None and (last is None or head.last_digest != last.digest):
         seq = last.pk if last else 0
         problems.append(ChainProblem(seq, "deleted_or_inserted", "the last record is not the one the chain's head recorded: records at the end were deleted or added"))
     return problems
+
+
+@dataclass(frozen=True)
+class TrailHead:
+    records: int
+    digest: str
+
+
+def trail_head() -> TrailHead:
+    """How many records the trail holds and the digest of the last: print it, keep it, check against it later."""
+    last = AuditEvent.objects.order_by("-id").first()
+    return TrailHead(AuditEvent.objects.count(), last.digest if last else GENESIS)
 
 
 def history(instance: models.Model) -> list[AuditEvent]:

@@ -1,4 +1,4 @@
-"""Loading the protocol into the database and reading the one in force."""
+"""Loading the protocol into the database, reading the one in force, and the participants a user may see."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import functools
 from django.db import transaction
 from django.db.models import QuerySet
 
-from mesems.errors import NotFound
-
+from mesems.errors import ClinicalError, MesemsError, NotFound
 from mesems.protocol import Protocol, dump_protocol, load_protocol, parse_protocol, protocol_digest
 from mesems.web.apps.accounts.services import scope_to_site, site_scope
-from mesems.web.apps.audit.services import record_change
+from mesems.web.apps.audit.services import diff, record_change, snapshot
 from mesems.web.apps.trials.models import Participant, ProtocolVersion, Site
 
 
@@ -61,4 +60,45 @@ def visible_participant(user: object, code: str) -> Participant:
     participant = visible_participants(user).filter(code=code).first()
     if participant is None:
         raise NotFound(f"no participant {code!r}", field="code")
+    return participant
+
+
+CORRECTABLE_FIELDS = ("ms_course",)
+"""Fields of a participant a data manager or the site's investigator may correct; status changes
+belong to screening, allocation and follow-up, which change it through their own services."""
+
+
+@transaction.atomic
+def correct_participant(actor: object, code: str, *, version: int, reason: str, values: dict[str, object]) -> Participant:
+    """Corrects a participant's record, with a reason, as one audited change (GCP: ALCOA+, ICH E6 4.9.3).
+
+    `version` is the version the user edited: if someone saved in between, the correction is
+    refused (409) rather than silently overwriting theirs. Another site's participant is not found.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise MesemsError("give a reason for the correction", code="reason_required", field="reason")
+    unknown = sorted(set(values) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise MesemsError(f"cannot correct {', '.join(unknown)}; expected one of {list(CORRECTABLE_FIELDS)}", code="not_correctable", field=unknown[0])
+    courses = Participant.Course.values
+    if "ms_course" in values and values["ms_course"] not in courses:
+        raise ClinicalError(f"MS course must be one of {courses}, got {values['ms_course']!r}", field="ms_course")
+    participant = visible_participants(actor).select_for_update(of=("self",)).filter(code=code).first()
+    if participant is None:
+        raise NotFound(f"no participant {code!r}", field="code")
+    if participant.version != version:
+        raise MesemsError(
+            f"participant {code} was changed by someone else (now version {participant.version}, you edited version {version}); reload and try again",
+            code="conflict", field="version", http_status=409,
+        )
+    before = snapshot(participant, CORRECTABLE_FIELDS)
+    changes = diff(before, {**before, **values})
+    if not changes:
+        return participant
+    for name, (_old, new) in changes.items():
+        setattr(participant, name, new)
+    participant.version += 1
+    participant.save(update_fields=[*changes, "version", "updated_at"])
+    record_change(actor, "update", participant, {**changes, "version": [version, participant.version]}, reason=reason, site_code=participant.site.code)
     return participant

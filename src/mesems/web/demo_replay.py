@@ -1,0 +1,154 @@
+"""Replays a simulated trial through the real services, each step on its own date (see web/demo.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import partial
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from mesems.access import Role
+from mesems.sim.population import Candidate
+from mesems.sim.trial import SimulatedTrial
+from mesems.web.apps.accounts.models import User
+from mesems.web.apps.allocation.services import generate_and_load
+from mesems.web.apps.cellproduct.seeding import prepare_released_product
+from mesems.web.apps.screening import services as screening
+from mesems.web.apps.screening.models import Screening
+from mesems.web.apps.visits.demo import fill_visit
+from mesems.web.apps.visits.models import Visit
+from mesems.web.apps.visits.services import raise_query, save_record, sign_visit
+from mesems.web.demo import EventQueue, Login, Progress, at, candidate_record
+
+SAE_REPORTED_AFTER_DAYS = 5
+"""Older SAEs of the demo were reported on time; only the latest one's clock is still running."""
+
+
+class Replay:
+    """The demo users acting out a simulated trial, step by step in date order, until `today`."""
+
+    def __init__(self, logins: list[Login], today: dt.date, rng: np.random.Generator) -> None:
+        self.today, self.rng = today, rng
+        self.users = {(login.role, login.site): User.objects.get(username=login.username) for login in logins}
+        self.passwords = {login.username: login.password for login in logins}
+        self.queue = EventQueue()
+        self.randomised: list[str] = []
+        self.checked_records: list[Any] = []
+        self.adverse_events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+
+    def user(self, role: Role, site: str | None = None) -> Any:
+        return self.users[(role, site)]
+
+    def run(self, trial: SimulatedTrial, progress: Progress | None = None) -> int:
+        """Every step dated up to today, in date order; returns how many were replayed."""
+        by_candidate = {p.candidate.index: p.participant_id for p in trial.enrolment.participants}
+        for row in trial.rows("adverse_events"):
+            self.adverse_events[row["participant_id"]].append(row)
+        first = min(c.screened_date for c in trial.enrolment.candidates)
+        with at(first):
+            generate_and_load(f"demo-{first.isoformat()}", per_stratum=12, actor=self.user(Role.SPONSOR_ADMIN))
+        for candidate in trial.enrolment.candidates:
+            self.queue.add(candidate.screened_date, partial(self.screen, candidate, by_candidate.get(candidate.index)))
+        steps = 0
+        while self.queue:
+            day, step = self.queue.pop()
+            if day >= self.today:
+                continue
+            with at(day):
+                step()
+            steps += 1
+            if progress is not None:
+                progress(day, steps, steps + len(self.queue))
+        with at(self.today):
+            self.finish()
+        return steps + 1
+
+    def screen(self, candidate: Candidate, sim_id: str | None) -> None:
+        nurse = self.user(Role.NURSE, candidate.site_id)
+        done = screening.create_screening(nurse, candidate_record(candidate))
+        if done.outcome != Screening.Outcome.ELIGIBLE or not candidate.consented:
+            return
+        screening.record_consent(nurse, done.code, candidate.screened_date)
+        if candidate.withdrawn_before_randomisation:
+            withdraw = partial(screening.withdraw_before_randomisation, nurse, done.code, "changed their mind")
+            self.queue.add(candidate.screened_date + dt.timedelta(days=7), withdraw)
+            return
+        code = Screening.objects.get(pk=done.pk).participant.code
+        planned = candidate.planned_randomisation_date
+        self.queue.add(planned - dt.timedelta(days=1), partial(self.release, code, candidate.weight_kg))
+        self.queue.add(planned, partial(self.allocate, code, candidate.site_id, sim_id))
+
+    def release(self, code: str, weight_kg: float) -> None:
+        lab = self.user(Role.CELL_LAB)
+        prepare_released_product(code, lab, self.passwords[lab.username], weight_kg=weight_kg)
+
+    def allocate(self, code: str, site: str, sim_id: str | None) -> None:
+        from mesems.web.apps.allocation.services import allocate_next
+
+        allocate_next(code, self.user(Role.NURSE, site), f"demo-allocation-{code}")
+        self.randomised.append(code)
+        for visit in Visit.objects.filter(participant__code=code, week__isnull=False).order_by("target_date"):
+            self.queue.add(visit.target_date, partial(self.visit, code, site, visit.code, visit.target_date))
+        for row in self.adverse_events.get(sim_id or "", []):
+            stop = row.get("stop_date")
+            entered = stop if stop and stop < self.today else row["start_date"] + dt.timedelta(days=1)
+            self.queue.add(entered, partial(self.adverse_event, code, site, row))
+
+    def visit(self, code: str, site: str, visit_code: str, day: dt.date) -> None:
+        records = fill_visit(self.user(Role.NURSE, site), code, visit_code, day, self.rng)
+        self.checked_records.extend(r for r in records if type(r).__name__ == "VitalSigns")
+
+    def adverse_event(self, code: str, site: str, row: dict[str, Any]) -> None:
+        nurse = self.user(Role.NURSE, site)
+        stop = row.get("stop_date")
+        stopped = stop is not None and stop <= timezone.localdate()
+        values = {
+            "term": row["term"], "soc": row["soc"], "pt": row["pt"], "grade": row["grade"],
+            "serious_hospitalisation": bool(row["serious"]),
+            "causality": "possible" if row["related"] else "not_related", "expected": bool(row["expected"]),
+            "action": "none", "outcome": row["outcome"] if stopped else "recovering",
+            "start_date": row["start_date"], "stop_date": stop if stopped else None,
+        }  # fmt: skip
+        event = save_record(nurse, "adverse_event", code, values)
+        if row["serious"]:
+            self.sae(nurse, code, event, row["start_date"] + dt.timedelta(days=1))
+
+    def sae(self, nurse: Any, code: str, event: Any, aware_on: dt.date) -> None:
+        report = save_record(
+            nurse, "sae", code, {"adverse_event": event.pk, "aware_on": aware_on, "narrative": f"admitted with {event.term}"}
+        )
+        reported = aware_on + dt.timedelta(days=SAE_REPORTED_AFTER_DAYS)
+        if reported < self.today - dt.timedelta(days=3):
+            self.queue.add(reported, partial(self.report_sae, nurse, code, report.pk))
+
+    def report_sae(self, nurse: Any, code: str, report_id: int) -> None:
+        save_record(
+            nurse, "sae", code,
+            {"reported_on": timezone.localdate(), "report_reference": f"SUSAR-{report_id:04d}", "version": 1,
+             "reason": "expedited report submitted"},
+            record_id=report_id,
+        )  # fmt: skip
+
+    def finish(self) -> None:
+        """Today: a new SAE whose clock runs, the monitor's open queries, investigators' signatures."""
+        code = self.randomised[-1]
+        site = code.rsplit("-", 1)[0]
+        nurse = self.user(Role.NURSE, site)
+        event = save_record(
+            nurse, "adverse_event", code,
+            {"term": "pneumonia", "soc": "Infections and infestations", "pt": "Pneumonia", "grade": 3,
+             "serious_hospitalisation": True, "causality": "possible", "expected": False, "action": "treatment_given",
+             "outcome": "recovering", "start_date": self.today - dt.timedelta(days=3)},
+        )  # fmt: skip
+        self.sae(nurse, code, event, self.today - dt.timedelta(days=2))
+        monitor = self.user(Role.MONITOR)
+        for record in self.checked_records[-4:]:
+            raise_query(monitor, "vital_signs", record.pk, "systolic_bp", "Source notes give another blood pressure: please check")
+        for code in self.randomised[:4]:
+            done = Visit.objects.filter(participant__code=code, visit_date__isnull=False).order_by("-target_date").first()
+            if done is not None:
+                investigator = self.user(Role.INVESTIGATOR, code.rsplit("-", 1)[0])
+                sign_visit(investigator, code, done.code, self.passwords[investigator.username])
