@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesems.access import UNBLINDED_ROLES, Role, is_blinded
+from mesems.access import UNBLINDED_ROLES, Role, access, is_blinded
 from mesems.access.datasets import (
     EXPORT_ROLES,
     REPORT_ROLES,
@@ -22,7 +22,10 @@ roles = st.sampled_from(list(Role))
 
 
 def test_unblinded_content_goes_to_unblinded_roles_only() -> None:
-    assert UNBLINDED_REPORT_ROLES == {Role.UNBLINDED_STATISTICIAN, Role.DSMB}
+    assert UNBLINDED_REPORT_ROLES == UNBLINDED_EXPORT_ROLES == {Role.UNBLINDED_STATISTICIAN, Role.DSMB}
+    assert REPORT_ROLES == EXPORT_ROLES == {Role.SPONSOR_ADMIN, Role.DATA_MANAGER, Role.BLINDED_STATISTICIAN, Role.UNBLINDED_STATISTICIAN, Role.DSMB}
+    for route in ("page:datasets:index", "page:datasets:report", "page:datasets:export", "api:datasets_reports", "api:datasets_take_export"):
+        assert {r for r in Role if access(r, route).permits} == REPORT_ROLES, route
     assert UNBLINDED_EXPORT_ROLES <= UNBLINDED_ROLES and UNBLINDED_REPORT_ROLES <= UNBLINDED_ROLES
     assert not (REPORT_ROLES | EXPORT_ROLES) & {Role.NURSE, Role.INVESTIGATOR, Role.OUTCOME_ASSESSOR}, "site roles see one site only"
 

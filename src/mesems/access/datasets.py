@@ -1,30 +1,35 @@
-"""Who may take the trial's reports and data exports.
+"""Who may take the trial's reports and data exports: the `export:` rows of the authorisation
+matrix (`mesems.access.matrix`), read here for the web app, the API and the command line alike.
 
 Issue 7 (reports): a blinded report pools every participant for the trial team; the unblinded
 report is for the data-safety board's closed session and the unblinded statistician only.
 Issue 9 (exports): blinded exports go to the central data roles; an unblinded export only to an
-unblinded role among them (`UNBLINDED_ROLES`, the one blinding decision). Site roles never take
-whole-trial data: they see their own site's participants only. The cell-processing lab is
-unblinded but works on products, not on outcomes, so it takes neither.
+unblinded role among them. Site roles never take whole-trial data (they see their own site's
+participants only), and the cell-processing lab works on products, not outcomes. Whatever the
+matrix says, an unblinded variant never goes to a role that `mesems.access` calls blinded.
 """
 
 from __future__ import annotations
 
-from mesems.access.roles import UNBLINDED_ROLES, Role, is_blinded
+from mesems.access.matrix import MATRIX
+from mesems.access.roles import UNBLINDED_ROLES, Role
 from mesems.errors import AccessDenied
 
-REPORT_ROLES: frozenset[Role] = frozenset({
-    Role.SPONSOR_ADMIN, Role.DATA_MANAGER, Role.BLINDED_STATISTICIAN, Role.UNBLINDED_STATISTICIAN, Role.DSMB,
-})
+
+def _granted(action: str) -> frozenset[Role]:
+    return frozenset(role for role, cell in MATRIX[action].cells.items() if cell.permits)
+
+
+REPORT_ROLES: frozenset[Role] = _granted("export:blinded_report")
 """Roles that may take the blinded (pooled) trial report."""
 
-UNBLINDED_REPORT_ROLES: frozenset[Role] = frozenset({Role.UNBLINDED_STATISTICIAN, Role.DSMB}) & UNBLINDED_ROLES
+UNBLINDED_REPORT_ROLES: frozenset[Role] = _granted("export:unblinded_report") & UNBLINDED_ROLES
 """Roles that may take the unblinded report (the DSMB's closed session)."""
 
-EXPORT_ROLES: frozenset[Role] = REPORT_ROLES
+EXPORT_ROLES: frozenset[Role] = _granted("export:blinded_data")
 """Roles that may take a blinded data export (CSV, ODM, SDTM)."""
 
-UNBLINDED_EXPORT_ROLES: frozenset[Role] = frozenset(r for r in EXPORT_ROLES if not is_blinded(r))
+UNBLINDED_EXPORT_ROLES: frozenset[Role] = _granted("export:unblinded_data") & UNBLINDED_ROLES
 """Roles that may take an unblinded data export."""
 
 

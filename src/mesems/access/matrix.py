@@ -82,6 +82,19 @@ api:trials_get_participant              A   S   S   S   A   A   S   A   A   A
 # correcting a participant's record, with a reason (audited)
 api:trials_update_participant           -   S   -   -   -   A   -   -   -   -
 page:participant_edit                   -   S   -   -   -   A   -   -   -   -
+# reports and exports of the whole trial: the page, its two actions, the API (mesems.access.datasets)
+page:datasets:index                     A   -   -   -   -   A   -   A   A   A
+page:datasets:report                    A   -   -   -   -   A   -   A   A   A
+page:datasets:export                    A   -   -   -   -   A   -   A   A   A
+api:datasets_reports                    A   -   -   -   -   A   -   A   A   A
+api:datasets_take_report                A   -   -   -   -   A   -   A   A   A
+api:datasets_exports                    A   -   -   -   -   A   -   A   A   A
+api:datasets_take_export                A   -   -   -   -   A   -   A   A   A
+# ... and which variant: the unblinded ones only for the unblinded statistician and the DSMB's closed session
+export:blinded_report                   A   -   -   -   -   A   -   A   A   A
+export:unblinded_report                 -   -   -   -   -   -   -   -   A   A
+export:blinded_data                     A   -   -   -   -   A   -   A   A   A
+export:unblinded_data                   -   -   -   -   -   -   -   -   A   A
 """
 
 
