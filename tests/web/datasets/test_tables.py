@@ -52,7 +52,14 @@ def test_unblinded_dump_is_the_contract_and_matches_what_was_entered(followed: A
     assert adverse.filter(pl.col("pt") == "Infusion related reaction")["infusion_reaction"].all()
     assert adverse.filter(pl.col("pt") == "Pneumonia")["serious"].all() and not adverse.filter(pl.col("pt") == "Pneumonia")["related"].any()
     assert set(tables.frame("disposition")["status"]) == {"completed"} and set(tables.frame("disposition")["last_visit_week"]) == {48}
-    assert tables.frame("screening")["participant_id"].to_list() == participants["participant_id"].to_list()
+    screening = tables.frame("screening")
+    assert screening["screening_id"].to_list() == [f"SCR-SE-KAR-{i:04d}" for i in range(1, 9)]
+    assert screening["participant_id"].to_list() == participants["participant_id"].to_list() + [None, None]
+    assert screening.tail(2).select("eligible", "consented", "withdrawn_before_randomisation").rows() == [
+        ("not_eligible", False, False), ("eligible", True, True)]
+    assert screening["failed_criteria"].to_list()[-2] == "INC-2"
+    assert participants["relapses_prior_12m"].to_list() == [2, 2, 2, 2, 0, 1], "the form's count, else the candidate record's"
+    assert participants["sex"].null_count() == participants["age"].null_count() == 0
 
 
 def test_audit_rows_point_at_rows_of_the_dump(followed: Any) -> None:
@@ -98,7 +105,7 @@ def test_queries_do_not_grow_with_participants(trial: Any, clock: Clock) -> None
     users = build_trial(clock, 2, until_week=4)
     with CaptureQueriesContext(connection) as few:
         small = dump(load_protocol(), unblinded=True)
-    enrol(clock, users, participant_codes(8)[2:], ["MSC-placebo"] * 6, 4)
+    enrol(clock, users, participant_codes(9)[3:], ["MSC-placebo"] * 6, 4)  # SE-KAR-0003 withdrew before randomisation
     with CaptureQueriesContext(connection) as more:
         large = dump(load_protocol(), unblinded=True)
     assert (small[1].frame.height, large[1].frame.height) == (2, 8)
@@ -106,11 +113,14 @@ def test_queries_do_not_grow_with_participants(trial: Any, clock: Clock) -> None
 
 
 def test_a_gap_in_the_data_is_refused_naming_the_participants(trial: Any, clock: Clock) -> None:
+    from mesems.web.apps.screening.models import Screening
     from mesems.web.apps.visits.models import Demographics, EdssAssessment
 
     build_trial(clock, 3, until_week=0)
     EdssAssessment.objects.filter(participant__code="SE-KAR-0002").delete()
     Demographics.objects.filter(participant__code__in=["SE-KAR-0001", "SE-KAR-0003"]).update(sex="")
+    for screening in Screening.objects.filter(participant__code__in=["SE-KAR-0001", "SE-KAR-0003"]):
+        Screening.objects.filter(pk=screening.pk).update(candidate={k: v for k, v in screening.candidate.items() if k != "sex"})
     with pytest.raises(InputProblems) as refused:
         _dump(unblinded=False)
     assert refused.value.problems == [

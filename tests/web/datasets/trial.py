@@ -1,7 +1,8 @@
 """A trial in progress, made through the services a site and a lab use, on a clock the test moves.
 
-`build_trial` loads an allocation list (with the arms swapped when `flip`), makes each
-participant's released cell product, randomises them at week 0, and then walks the calendar
+`build_trial` loads an allocation list (with the arms swapped when `flip`), screens and consents
+each participant through the screening log, makes their released cell product, randomises them
+at week 0, and then walks the calendar
 visit by visit: the visit is reported done on its target day and every form it collects is saved
 (bedside check and infusion record at the dosing visits), with a few adverse events, a relapse, a
 concomitant medication, a deviation and an end of study. Everything a site would type is drawn
@@ -82,23 +83,57 @@ def _load_list(flip: bool, members: list[tuple[str, str]]) -> list[str]:
     return [a.sequence for a in allocated]
 
 
-def _enrol(users: dict[Role, Any], index: int, code: str, course: str, sequence: str, rng: np.random.Generator) -> None:
+def candidate(day: dt.date, course: str, rng: np.random.Generator) -> dict[str, Any]:
+    """An eligible candidate record (DESIGN.md) screened on `day`: active disease in the last year,
+    a failed interferon stopped two months ago (not for PP), EDSS up one point since last year."""
+    def before(days: int) -> str:
+        return (day - dt.timedelta(days=days)).isoformat()
+
+    return {
+        "id": f"C-{int(rng.integers(1000, 9999))}", "sex": "F" if rng.random() < 0.6 else "M", "ms_course": course,
+        "birth_date": before(int(rng.integers(25, 45)) * 365 + 100), "ms_onset_date": before(int(rng.integers(3, 12)) * 365),
+        "planned_randomisation_date": day.isoformat(), "edss": 4.0, "edss_history": [{"date": before(200), "value": 3.0}],
+        "relapses": [] if course == "PP" else [before(120)], "mri": [{"date": before(20), "gel": 1}], "csf_oligoclonal_bands": True,
+        "therapies": [] if course == "PP" else [{"drug": "interferon beta-1a", "start": before(3 * 365), "stop": before(60)}],
+        "active_infection": False, "hiv": False, "hepatitis_b": False, "hepatitis_c": False, "malignancy_history": "none",
+        "life_limiting_comorbidity": False, "haematological_disease": False, "wbc_abnormal": False, "pregnant": False,
+        "uses_contraception": True, "egfr": 90, "renal_failure": False, "can_have_mri": True, "consent": True,
+    }  # fmt: skip
+
+
+def _enrol(users: dict[Role, Any], index: int, code: str, course: str, sequence: str, rng: np.random.Generator, day: dt.date) -> None:
+    """Screened and consented through the screening log (which names the participant), the first
+    four also through the demographics and MS-history forms; then product, then randomisation."""
     from mesems.protocol import load_protocol
     from mesems.web.apps.allocation.services import allocate_next
     from mesems.web.apps.cellproduct.seeding import prepare_released_product
-    from mesems.web.apps.trials.models import Participant, Site
+    from mesems.web.apps.screening.services import create_screening, record_consent
     from mesems.web.apps.visits.services import save_record
 
     nurse = users[Role.NURSE]
-    Participant.objects.create(code=code, site=Site.objects.get(code=SITE), ms_course=course, status="consented")
-    born = dt.date(1975 + int(rng.integers(0, 20)), int(rng.integers(1, 13)), int(rng.integers(1, 28)))
-    save_record(nurse, "demographics", code, {"birth_date": born.isoformat(), "sex": "F" if rng.random() < 0.6 else "M"})
-    onset = dt.date(2012 + int(rng.integers(0, 8)), int(rng.integers(1, 13)), 1)
-    save_record(nurse, "ms_history", code, {"onset_date": onset.isoformat(), "diagnosis_date": (onset + dt.timedelta(days=200)).isoformat(),
-                                           "ms_course": course, "relapses_prior_12m": int(rng.integers(0, 3)), "csf_oligoclonal_bands": "yes"})
+    record = candidate(day, course, rng)
+    participant = record_consent(nurse, create_screening(nurse, record).code, day).participant
+    assert participant is not None and participant.code == code, f"the site's next participant id is {code}"
+    if index < 4:
+        born = dt.date.fromisoformat(record["birth_date"]) - dt.timedelta(days=index)
+        save_record(nurse, "demographics", code, {"birth_date": born.isoformat(), "sex": record["sex"]})
+        onset = dt.date.fromisoformat(record["ms_onset_date"])
+        save_record(nurse, "ms_history", code, {"onset_date": onset.isoformat(), "diagnosis_date": (onset + dt.timedelta(days=200)).isoformat(), "ms_course": course,
+                                               "relapses_prior_12m": 2, "csf_oligoclonal_bands": "yes"})
     first, second = load_protocol().arm(sequence).interventions
     prepare_released_product(code, users[Role.CELL_LAB], PASSWORD, codes=dict(zip((first, second), bag_codes(index), strict=True)))
     allocate_next(code, nurse, f"datasets-{code}")
+
+
+def screen_only(users: dict[Role, Any], day: dt.date, rng: np.random.Generator) -> None:
+    """Two candidates who never reach randomisation: one too old, one who withdraws after consent."""
+    from mesems.web.apps.screening.services import create_screening, record_consent, withdraw_before_randomisation
+
+    nurse = users[Role.NURSE]
+    create_screening(nurse, {**candidate(day, "RR", rng), "birth_date": (day - dt.timedelta(days=60 * 365)).isoformat()})
+    screened = create_screening(nurse, candidate(day, "SP", rng))
+    record_consent(nurse, screened.code, day)
+    withdraw_before_randomisation(nurse, screened.code, "moved abroad")
 
 
 def _infuse(users: dict[Role, Any], clock: Clock, code: str, bag: str) -> None:
@@ -162,6 +197,7 @@ def build_trial(clock: Clock, count: int = 12, *, flip: bool = False, until_week
     designate_qualified_person(users[Role.CELL_LAB])
     members = participant_codes(count)
     enrol(clock, users, members, _load_list(flip, members), until_week)
+    screen_only(users, clock.at.date(), np.random.default_rng(count))
     return users
 
 
@@ -175,7 +211,7 @@ def enrol(clock: Clock, users: dict[Role, Any], members: list[tuple[str, str]], 
     rng = np.random.default_rng(20240304 + first)
     for index, ((code, course), sequence) in enumerate(zip(members, sequences, strict=True), start=first):
         clock.on(START.date() + dt.timedelta(days=index))
-        _enrol(users, index, code, course, sequence, rng)
+        _enrol(users, index, code, course, sequence, rng, clock.at.date())
     codes = [code for code, _ in members]
     visits = Visit.objects.filter(week__lte=until_week, participant__code__in=codes).select_related("participant")
     for visit in list(visits.order_by("target_date", "participant__code", "week")):

@@ -38,7 +38,9 @@ _DATE = pl.Date()
 INTERNAL: dict[str, pl.DataType] = {
     "declared_missed": pl.Boolean(), "missed_from": _DATE, "vitals_on": _DATE, "weighed_on": _DATE, "form_date": _DATE,
     "bedside_date": _DATE, "birth_date": _DATE, "onset_date": _DATE, "dose_per_kg": pl.Float64(),
-    "form_week": pl.Int64(), "done_week": pl.Int64(),
+    "form_week": pl.Int64(), "done_week": pl.Int64(), "form_birth_date": _DATE, "form_onset_date": _DATE,
+    "form_relapses": pl.Int64(), "candidate_birth_date": _DATE, "candidate_onset_date": _DATE,
+    "candidate_relapses": pl.List(_DATE),
 }
 """Types of the internal columns the builders join on before they keep the contract's."""
 

@@ -1,10 +1,10 @@
-"""The participant-level tables: screening, participants (with baseline characteristics) and
-disposition. A participant is in `participants` once allocated (issue 3: the allocation is the
-randomisation), and everything per participant follows that table."""
+"""The participant-level tables: participants (with baseline characteristics) and disposition.
+A participant is in `participants` once allocated (issue 3: the allocation is the randomisation),
+and everything per participant follows that table. Sex, date of birth, MS onset and recent
+relapses come from the demographics and MS-history forms, or else from the candidate record
+the participant was screened with (DESIGN.md `mesems screen`)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import polars as pl
 from django.db.models import Max
@@ -12,15 +12,10 @@ from django.db.models import Max
 from mesems.protocol import Protocol
 from mesems.stats.context import DAYS_PER_YEAR
 from mesems.web.apps.allocation.models import Allocation
-from mesems.web.apps.datasets.frames import RANDOMISED, Dumped, local_date, ordered, rows_frame, schema_of, source
+from mesems.web.apps.datasets.frames import RANDOMISED, Dumped, ordered, rows_frame, schema_of, source
+from mesems.web.apps.datasets.screening import candidate_facts
 from mesems.web.apps.trials.models import Participant
-from mesems.web.apps.visits.models import Consent, Demographics, EdssAssessment, EndOfStudy, MriRead, MSHistory, ParticipantSchedule, Visit, Weight
-
-CONSENTED = frozenset({
-    Participant.Status.CONSENTED, Participant.Status.WITHDRAWN_BEFORE_RANDOMISATION, Participant.Status.RANDOMISED,
-    Participant.Status.COMPLETED, Participant.Status.WITHDRAWN, Participant.Status.LOST_TO_FOLLOW_UP,
-})
-"""Statuses that a participant reaches only after written informed consent."""
+from mesems.web.apps.visits.models import Demographics, EdssAssessment, EndOfStudy, MriRead, MSHistory, ParticipantSchedule, Visit, Weight
 
 ENDED = frozenset({Participant.Status.COMPLETED, Participant.Status.WITHDRAWN, Participant.Status.LOST_TO_FOLLOW_UP})
 PARTICIPANT_KEY = ["participant_id"]
@@ -31,48 +26,17 @@ def _by_participant(rows: list[tuple[object, ...]], names: list[str], table: str
     return rows_frame(rows, schema_of(table, ["participant_id", *names]))
 
 
-def _version_on(protocol: Protocol, day: dt.date | None) -> str | None:
-    """The eligibility version in force on `day`; none before the first one takes effect."""
-    try:
-        return protocol.eligibility_in_force(day).id if day else None
-    except LookupError:
-        return None
-
-
-def screening(protocol: Protocol) -> Dumped:
-    """The screening log, from the participants' statuses (until the screening app keeps its own log):
-    every participant was screened on the day their record was made, under the eligibility version
-    in force that day; screen_failed is not eligible, still screening is unknown, any later status
-    is eligible."""
-    versions: dict[object, str | None] = {}
-    rows = []
-    for pk, code, site, zone, created, status, allocation in Participant.objects.values_list(
-        "pk", "code", "site__code", "site__timezone", "created_at", "status", "allocation__pk"
-    ).order_by("code"):
-        screened = local_date(created, zone)
-        eligible = {"screen_failed": "not_eligible", "screening": "unknown"}.get(status, "eligible")
-        if screened not in versions:
-            versions[screened] = _version_on(protocol, screened)
-        version = versions[screened]
-        rows.append((code, pk, code, site, screened, version, eligible, status in CONSENTED,
-                     status == Participant.Status.WITHDRAWN_BEFORE_RANDOMISATION, code if allocation else None))
-    names = ["participant_pk", "screening_id", "site_id", "screened_date", "protocol_version", "eligible", "consented",
-             "withdrawn_before_randomisation", "randomised_id"]
-    frame = _by_participant(rows, names, "screening")
-    waiting = frame.filter(pl.col("randomised_id").is_null())
-    consents = _by_participant(list(Consent.objects.values_list("participant__code", "pk")), ["consent_pk"], "screening")
-    # The screening log names candidates: its audit rows name no participant.
-    sources = (
-        source(Participant, waiting.drop("participant_id"), "participant_pk", ["screening_id"]),
-        source(Consent, waiting.join(consents, on="participant_id").drop("participant_id"), "consent_pk", ["screening_id"]),
-    )
-    frame = frame.with_columns(participant_id=pl.col("randomised_id"))
-    return Dumped("screening", ordered(frame, "screening"), sources)
-
-
 def _baseline(model: type[EdssAssessment | MriRead | Weight], field: str, column: str, week: int) -> pl.DataFrame:
     rows = model.objects.filter(visit__week=week, **RANDOMISED).values_list("participant__code", field)
     return _by_participant(list(rows), [column])
+
+
+def _screened_relapses(frame: pl.DataFrame) -> pl.DataFrame:
+    """Relapses in the candidate record dated in the 12 months up to the randomisation date."""
+    dates = frame.filter(pl.col("candidate_relapses").is_not_null()).select("participant_id", "randomisation_date", "candidate_relapses")
+    within = pl.col("candidate_relapses").is_between(pl.col("randomisation_date").dt.offset_by("-1y"), pl.col("randomisation_date"))
+    counted = dates.explode("candidate_relapses").group_by("participant_id").agg(screened_relapses=within.sum().cast(pl.Int64))
+    return dates.select("participant_id").join(counted, on="participant_id", how="left").with_columns(pl.col("screened_relapses").fill_null(0))
 
 
 def participants(protocol: Protocol, *, unblinded: bool) -> Dumped:
@@ -86,13 +50,20 @@ def participants(protocol: Protocol, *, unblinded: bool) -> Dumped:
     frame = _by_participant(list(Allocation.objects.values_list(*fields)), allocated)
     week0 = protocol.periods[0].start_week
     demographics = _by_participant(list(Demographics.objects.filter(**RANDOMISED).values_list("participant__code", "pk", "birth_date", "sex")),
-                                   ["demographics_pk", "birth_date", "sex"])
+                                   ["demographics_pk", "form_birth_date", "form_sex"])
     history = _by_participant(list(MSHistory.objects.filter(**RANDOMISED).values_list("participant__code", "pk", "onset_date", "relapses_prior_12m")),
-                              ["history_pk", "onset_date", "relapses_prior_12m"])
-    for extra in (demographics, history, _baseline(EdssAssessment, "edss", "baseline_edss", week0),
+                              ["history_pk", "form_onset_date", "form_relapses"])
+    for extra in (demographics, history, candidate_facts(), _baseline(EdssAssessment, "edss", "baseline_edss", week0),
                   _baseline(MriRead, "gel", "baseline_gel", week0), _baseline(Weight, "weight_kg", "weight_kg", week0)):
         frame = frame.join(extra, on="participant_id", how="left")
-    randomised_on, born = pl.col("randomisation_date"), pl.col("birth_date")
+    frame = frame.join(_screened_relapses(frame), on="participant_id", how="left").with_columns(
+        sex=pl.coalesce("form_sex", "candidate_sex"),
+        birth_date=pl.coalesce("form_birth_date", "candidate_birth_date"),
+        onset_date=pl.coalesce("form_onset_date", "candidate_onset_date"),
+        relapses_prior_12m=pl.coalesce("form_relapses", "screened_relapses"),
+    )
+    randomised_on = pl.col("randomisation_date")
+    born = pl.col("birth_date")
     birthday_not_yet = (randomised_on.dt.month() * 100 + randomised_on.dt.day()) < (born.dt.month() * 100 + born.dt.day())
     frame = frame.with_columns(
         age=(randomised_on.dt.year() - born.dt.year() - birthday_not_yet.cast(pl.Int32)).cast(pl.Int64),

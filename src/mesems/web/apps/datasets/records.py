@@ -80,15 +80,18 @@ def labs() -> Dumped:
     return Dumped("labs", ordered(frame, "labs"), (source(Labs, frame, "record_pk", ["participant_id", "sample_date"]),))
 
 
-def infusions(protocol: Protocol, *, unblinded: bool) -> Dumped:
+def infusions(protocol: Protocol, sequences: pl.DataFrame | None) -> Dumped:
     """One row per participant and treatment period (the period whose dosing week the visit is; the
     week-24 visit closes period 1 in the schedule but doses period 2): the infusion form at the dosing visit and the bedside
     record of the cell-product chain, whichever exist. The bag's code is the chain's when it has
-    one (scanned and checked at the bedside). Unblinded only: which intervention the bag held, and
-    cells per kg given (the form's prescribed dose for an active intervention, 0 for placebo)."""
+    one (scanned and checked at the bedside). Unblinded only (`sequences` given): which
+    intervention was given (the bag's content, from the bedside record or the code typed on the
+    form; else the intervention the allocated sequence puts in that period), and cells per kg
+    (the form's prescribed dose for an active intervention, 0 for placebo)."""
     dosing = {p.number: p.dosing_week for p in protocol.periods if p.dosing_week is not None}
     forms = _query(Infusion, "infusions", {"week": "visit__week", "form_date": "infused_on", "form_code": "product_code", "dose_per_kg": "dose_per_kg"})
     forms = forms.with_columns(period=pl.col("week").replace_strict({w: n for n, w in dosing.items()}, default=None, return_dtype=pl.Int64))
+    unblinded = sequences is not None
     bedside_fields = ["participant__code", "pk", "period", "at", "participant__site__timezone", "bag__code"] + (["bag__content"] if unblinded else [])
     bedside = [(code, pk, period, local_date(at, zone), bag, *rest) for code, pk, period, at, zone, bag, *rest
                in BedsideInfusion.objects.filter(**RANDOMISED).values_list(*bedside_fields)]
@@ -100,8 +103,8 @@ def infusions(protocol: Protocol, *, unblinded: bool) -> Dumped:
         infusion_date=pl.coalesce("form_date", "bedside_date"),
         product_code=pl.coalesce("bag_code", "form_code"),
     )
-    if unblinded:
-        frame = _product_identity(frame, protocol)
+    if sequences is not None:
+        frame = _product_identity(frame.join(sequences, on="participant_id", how="left"), protocol)
     key = ["participant_id", "week"]
     return Dumped("infusions", ordered(frame, "infusions"),
                   (source(Infusion, frame, "form_pk", key), source(BedsideInfusion, frame, "bedside_pk", key)))
@@ -112,6 +115,9 @@ def _product_identity(frame: pl.DataFrame, protocol: Protocol) -> pl.DataFrame:
     contents = dict(Bag.objects.filter(code__in=set(typed.values())).values_list("code", "content"))
     by_form = {typed_code: contents.get(code) for typed_code, code in typed.items()}
     inactive = [i.id for i in protocol.interventions if not i.active]
-    frame = frame.with_columns(product=pl.coalesce("bag_content", pl.col("form_code").replace_strict(by_form, default=None, return_dtype=pl.String)))
+    allocated = pl.DataFrame([(arm.id, period, given) for arm in protocol.arms for period, given in enumerate(arm.interventions, start=1)],
+                             schema={"sequence": pl.String(), "period": pl.Int64(), "allocated": pl.String()}, orient="row")
+    frame = frame.join(allocated, on=["sequence", "period"], how="left").with_columns(
+        product=pl.coalesce("bag_content", pl.col("form_code").replace_strict(by_form, default=None, return_dtype=pl.String), "allocated"))
     return frame.with_columns(
         cells_per_kg=pl.when(pl.col("product").is_in(inactive)).then(pl.lit(0.0)).otherwise(pl.col("dose_per_kg")))

@@ -7,8 +7,7 @@ decided by `mesems.access`. The dump is checked against the contract before anyo
 required value the database lacks (a baseline form not entered yet, say) is a refusal that names
 the participants, never a silently shorter table.
 
-Tables filled: every table of the contract but `medical_history` (no form collects it yet). The
-`screening` table is made from the participants' statuses until the screening log lands.
+Tables filled: every table of the contract but `medical_history` (no form collects it yet).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from mesems.errors import AccessDenied
 from mesems.exports.tables import TABLES
 from mesems.exports.tableset import InputProblems, TrialTables
 from mesems.protocol import Protocol
-from mesems.web.apps.datasets import events, people, records
+from mesems.web.apps.datasets import events, people, records, screening
 from mesems.web.apps.datasets.frames import Dumped
 from mesems.web.apps.datasets.trail import audit_trail
 
@@ -34,8 +33,8 @@ def dump(protocol: Protocol, *, unblinded: bool) -> list[Dumped]:
     sequences = participants.frame.select("participant_id", "sequence") if unblinded else None
     mri, gel = records.mri_and_gel(protocol, sequences)
     tables = [
-        people.screening(protocol), participants, records.visits(), gel, mri, records.edss(), events.relapses(),
-        events.adverse_events(), records.infusions(protocol, unblinded=unblinded), people.disposition(participants.frame),
+        screening.screening(protocol), participants, records.visits(), gel, mri, records.edss(), events.relapses(),
+        events.adverse_events(), records.infusions(protocol, sequences), people.disposition(participants.frame),
         events.deviations(), records.vital_signs(), records.labs(), events.concomitant_medications(),
     ]
     return [*tables, audit_trail(tables)]
