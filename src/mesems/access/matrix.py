@@ -250,6 +250,19 @@ page:screening:preview                  -   S   S   -   -   -   -   -   -   -
 page:screening:edit                     -   S   S   -   -   -   -   -   -   -
 page:screening:consent                  -   S   S   -   -   -   -   -   -   -
 page:screening:withdraw                 -   S   S   -   -   -   -   -   -   -
+# reports and exports of the whole trial: the page, its two actions, the API (mesems.access.datasets)
+page:datasets:index                     A   -   -   -   -   A   -   A   A   A
+page:datasets:report                    A   -   -   -   -   A   -   A   A   A
+page:datasets:export                    A   -   -   -   -   A   -   A   A   A
+api:datasets_reports                    A   -   -   -   -   A   -   A   A   A
+api:datasets_take_report                A   -   -   -   -   A   -   A   A   A
+api:datasets_exports                    A   -   -   -   -   A   -   A   A   A
+api:datasets_take_export                A   -   -   -   -   A   -   A   A   A
+# ... and which variant: the unblinded ones only for the unblinded statistician and the DSMB's closed session
+export:blinded_report                   A   -   -   -   -   A   -   A   A   A
+export:unblinded_report                 -   -   -   -   -   -   -   -   A   A
+export:blinded_data                     A   -   -   -   -   A   -   A   A   A
+export:unblinded_data                   -   -   -   -   -   -   -   -   A   A
 """
 
 

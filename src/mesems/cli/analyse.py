@@ -44,29 +44,69 @@ def gel(
         typer.echo(f"warning: {warning}", err=True)
 
 
+def _from_db(out: Path, variant: Variant, pdf: bool, user: str | None, role: str | None) -> None:
+    """The reports of the live database (Django set up here only), each recorded in its audit trail;
+    the unblinded one only for a `--user` who may have it (`mesems.access.datasets`)."""
+    from mesems.web.bootstrap import setup_django
+
+    setup_django()
+    from mesems.access.datasets import may_unblind_reports
+    from mesems.errors import AnalysisError
+    from mesems.web.apps.datasets.services import report_to, taker_for_cli
+
+    taker = taker_for_cli(user, role)
+    wanted = [Variant.BLINDED, Variant.UNBLINDED] if variant is Variant.BOTH else [variant]
+    if variant is Variant.BOTH and (taker.user is None or not may_unblind_reports(taker.role)):
+        typer.echo("note: blinded report only (the unblinded one needs --user naming the unblinded statistician or a DSMB member)", err=True)
+        wanted = [Variant.BLINDED]
+    taken = [w for w in wanted if (out / w.value).exists()]
+    if taken:
+        raise AnalysisError(f"{out / taken[0].value} already exists; choose a new --out or remove it first", field="out")
+    with Progress(transient=True) as progress:
+        task = progress.add_task("reading the database", total=len(wanted))
+        for which in wanted:
+            progress.update(task, description=f"the {which.value} report")
+            files, record = report_to(taker, out / which.value, unblinded=which is Variant.UNBLINDED, pdf=pdf)
+            progress.advance(task)
+            typer.echo(f"{which.value}: {files.html}" + (f", {files.pdf}" if files.pdf else "") +
+                       f", {len(files.tables)} tables in {files.html.parent / 'tables'}; recorded as report {record.pk}")
+            typer.echo(f"data snapshot {record.snapshot_digest} ({files.html.parent / 'data'})")
+
+
 @app.command("all")
 def analyse_all(
-    input: Path = typer.Option(..., "--input", help="Directory of trial tables (<table>.csv, mesems.exports.tables)."),
+    input: Path | None = typer.Option(None, "--input", help="Directory of trial tables (<table>.csv, mesems.exports.tables)."),
     out: Path = typer.Option(..., "--out", help="Directory for the reports: <variant>/report.html, report.pdf, tables/."),
     variant: Variant = typer.Option(Variant.BOTH, "--variant", help="Which report(s) to write."),
     protocol_file: Path | None = typer.Option(None, "--protocol", help="Protocol YAML; the embedded MESEMS one by default."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the PDF (weasyprint)."),
+    from_db: bool = typer.Option(False, "--from-db", help="Analyse the live database (MESEMS_DATABASE_URL / MESEMS_DATA_DIR) instead of --input."),
+    user: str | None = typer.Option(None, "--user", help="With --from-db: who takes the report (recorded); needed for the unblinded one."),
+    role: str | None = typer.Option(None, "--role", help="With --from-db: the role of the person taking it (must match --user's)."),
 ) -> None:
     """The whole SAP: tables, figures, CONSORT diagram, HTML and PDF reports (blinded and unblinded)."""
+    from mesems.errors import AnalysisError
     from mesems.reports.render import write_report
     from mesems.stats.sap import run_sap
     from mesems.stats.snapshot import read_snapshot
 
+    if from_db == (input is not None):
+        raise AnalysisError("give either --input DIR or --from-db", field="input")
+    if not from_db and (user or role):
+        raise AnalysisError("--user and --role name a person in the database: use them with --from-db", field="user")
+    if from_db:
+        if protocol_file is not None:
+            raise AnalysisError("--protocol cannot be used with --from-db: the database's protocol is used", field="protocol")
+        _from_db(out, variant, pdf, user, role)
+        return
     protocol = load_protocol(protocol_file)
     with Progress(transient=True) as progress:
         task = progress.add_task("reading tables", total=1 + 2 * (2 if variant is Variant.BOTH else 1))
-        snapshot = read_snapshot(input)
+        snapshot = read_snapshot(input)  # type: ignore[arg-type]
         progress.advance(task)
         wanted = [Variant.BLINDED, Variant.UNBLINDED] if variant is Variant.BOTH else [variant]
         if snapshot.blinded and Variant.UNBLINDED in wanted:
             if variant is Variant.UNBLINDED:
-                from mesems.errors import AnalysisError
-
                 raise AnalysisError(f"{input} has no sequences (a blinded export): only a blinded report can be made")
             wanted = [Variant.BLINDED]
         written = []

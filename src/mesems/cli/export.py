@@ -1,9 +1,11 @@
 """`mesems export csv|odm|sdtm|import-odm`: the trial's tables in flat, CDISC ODM and SDTM form.
 
 Exports are blinded unless `--unblinded` is given with `--role` of an unblinded role
-(mesems.access); a blinded role is refused. Input that breaks the table contract or a standard
-is refused with one line per problem on stderr and exit code 2; nothing is left under the output
-name unless the whole export succeeded.
+(mesems.access); a blinded role is refused. `--from-db` exports the live database instead of a
+directory (Django is set up only then); an unblinded export from it names its taker with
+`--user`, and every export from it is recorded in the audit trail. Input that breaks the table
+contract or a standard is refused with one line per problem on stderr and exit code 2; nothing
+is left under the output name unless the whole export succeeded.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from mesems.errors import ExportError
 from mesems.exports.access import require_export_access
 from mesems.exports.flat import write_flat
 from mesems.exports.odm.reader import read_odm
@@ -27,7 +30,9 @@ from mesems.protocol import Protocol, load_protocol
 
 app = typer.Typer(help="Export the trial as CSV/Parquet, CDISC ODM 1.3.2 or SDTM, and import ODM back.", no_args_is_help=True)
 
-INPUT = typer.Option(..., "--input", help="Directory of trial tables (what `mesems simulate --out DIR` writes).")
+INPUT = typer.Option(None, "--input", help="Directory of trial tables (what `mesems simulate --out DIR` writes).")
+FROM_DB = typer.Option(False, "--from-db", help="Export the live database (MESEMS_DATABASE_URL / MESEMS_DATA_DIR) instead of --input.")
+USER = typer.Option(None, "--user", help="With --from-db: the user taking the export (recorded); needed for --unblinded.")
 UNBLINDED = typer.Option(False, "--unblinded/--blinded", help="Include sequence and product identity (unblinded roles only).")
 ROLE = typer.Option(None, "--role", help="Role of the person taking the export, e.g. unblinded_statistician.")
 PROTOCOL = typer.Option(None, "--protocol", help="Protocol YAML; the embedded MESEMS protocol when omitted.")
@@ -72,12 +77,36 @@ def _done(result: ExportResult) -> None:
     typer.echo(f"wrote {result.path}: {result.kind}, {kind}, {result.participants} participants, {len(result.files)} file(s)")
 
 
-def _run(input_dir: Path, protocol_file: Path | None, unblinded: bool, role: str | None, write: Callable[[TrialTables, Protocol, str | None, Callable[[str], None]], ExportResult]) -> None:
+def _from_db(kind: str, out: Path, unblinded: bool, role: str | None, user: str | None) -> None:
+    from mesems.web.bootstrap import setup_django
+
+    setup_django()
+    from mesems.web.apps.datasets.services import export_to, taker_for_cli
+
+    with _steps(2) as step:
+        step("reading the database")
+        record = export_to(taker_for_cli(user, role), kind, out, unblinded=unblinded)
+    kind_text = "blinded" if record.blinded else f"UNBLINDED (role {record.role}, user {record.taken_by})"
+    typer.echo(f"wrote {out}: {kind}, {kind_text}, {record.participants} participants; recorded as export {record.pk}, data snapshot {record.snapshot_digest}")
+
+
+def _run(input_dir: Path | None, protocol_file: Path | None, unblinded: bool, role: str | None, write: Callable[[TrialTables, Protocol, str | None, Callable[[str], None]], ExportResult],
+         *, source: tuple[str, Path, bool, str | None]) -> None:
+    kind, out, from_db, user = source
+    if from_db == (input_dir is not None):
+        raise ExportError("give either --input DIR or --from-db", field="input")
+    if from_db and protocol_file is not None:
+        raise ExportError("--protocol cannot be used with --from-db: the database's protocol is used", field="protocol")
+    if user is not None and not from_db:
+        raise ExportError("--user names a user of the database: use it with --from-db", field="user")
     try:
+        if from_db:
+            _from_db(kind, out, unblinded, role, user)
+            return
         with _steps(3) as step:
             step("reading protocol and tables")
             protocol = load_protocol(protocol_file)
-            tables, checked_role = _prepare(read_tables(input_dir, protocol), unblinded, role)
+            tables, checked_role = _prepare(read_tables(input_dir, protocol), unblinded, role)  # type: ignore[arg-type]
             step("writing")
             result = write(tables, protocol, checked_role, step)
     except InputProblems as problems:
@@ -87,38 +116,44 @@ def _run(input_dir: Path, protocol_file: Path | None, unblinded: bool, role: str
 
 @app.command("csv")
 def csv_command(
-    input_dir: Path = INPUT,
+    input_dir: Path | None = INPUT,
     out: Path = typer.Option(..., "--out", help="New directory for the CSV, Parquet and data dictionary files."),
     unblinded: bool = UNBLINDED,
     role: str | None = ROLE,
     protocol_file: Path | None = PROTOCOL,
+    from_db: bool = FROM_DB,
+    user: str | None = USER,
 ) -> None:
     """Every table as CSV and Parquet, with a data dictionary."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_flat(t, out, p, role=r))
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_flat(t, out, p, role=r), source=("csv", out, from_db, user))
 
 
 @app.command("odm")
 def odm_command(
-    input_dir: Path = INPUT,
+    input_dir: Path | None = INPUT,
     out: Path = typer.Option(..., "--out", help="The ODM 1.3.2 XML file to write."),
     unblinded: bool = UNBLINDED,
     role: str | None = ROLE,
     protocol_file: Path | None = PROTOCOL,
+    from_db: bool = FROM_DB,
+    user: str | None = USER,
 ) -> None:
     """Study metadata and clinical data with audit records as one ODM 1.3.2 file, schema-checked."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_odm(t, out, p, role=r, progress=step))
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_odm(t, out, p, role=r, progress=step), source=("odm", out, from_db, user))
 
 
 @app.command("sdtm")
 def sdtm_command(
-    input_dir: Path = INPUT,
+    input_dir: Path | None = INPUT,
     out: Path = typer.Option(..., "--out", help="New directory for the .xpt datasets and define.xml."),
     unblinded: bool = UNBLINDED,
     role: str | None = ROLE,
     protocol_file: Path | None = PROTOCOL,
+    from_db: bool = FROM_DB,
+    user: str | None = USER,
 ) -> None:
     """SDTM datasets as SAS transport v5 files with define.xml 2.0."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_sdtm(t, out, p, role=r))
+    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_sdtm(t, out, p, role=r), source=("sdtm", out, from_db, user))
 
 
 @app.command("import-odm")

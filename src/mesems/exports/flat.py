@@ -8,6 +8,7 @@ description and its allowed values.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def data_dictionary(tables: TrialTables, protocol: Protocol) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides={"allowed_values": pl.String})
 
 
-def write_flat(tables: TrialTables, out: Path, protocol: Protocol, *, role: str | None = None) -> ExportResult:
+def write_flat(tables: TrialTables, out: Path, protocol: Protocol, *, role: str | None = None, created: dt.datetime | None = None) -> ExportResult:
     """Write `<table>.csv`, `<table>.parquet`, the dictionary and the manifest into a new directory `out`."""
     with staged_directory(out) as staging:
         for name in table_names(tables):
@@ -60,6 +61,7 @@ def write_flat(tables: TrialTables, out: Path, protocol: Protocol, *, role: str 
         dictionary.write_csv(staging / f"{DICTIONARY}.csv")
         (staging / f"{DICTIONARY}.json").write_text(json.dumps(dictionary.to_dicts(), indent=2) + "\n", encoding="utf-8")
         files = write_manifest(
-            staging, kind="csv", blinded=tables.blinded, participants=tables.participant_count, role=role, standard="mesems flat tables"
+            staging, kind="csv", blinded=tables.blinded, participants=tables.participant_count, role=role, standard="mesems flat tables",
+            created=created,
         )
     return ExportResult("csv", out, files, tables.blinded, tables.participant_count, role)

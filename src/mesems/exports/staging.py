@@ -79,8 +79,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(directory: Path, *, kind: str, blinded: bool, participants: int, role: str | None, standard: str) -> tuple[str, ...]:
-    """List every file with its checksum; written last, so its presence means the export is complete."""
+def write_manifest(
+    directory: Path, *, kind: str, blinded: bool, participants: int, role: str | None, standard: str, created: dt.datetime | None = None
+) -> tuple[str, ...]:
+    """List every file with its checksum; written last, so its presence means the export is complete.
+    `created` (now when omitted) lets the caller stamp every file of one export with one time."""
     files = sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
     manifest = {
         "kind": kind,
@@ -88,7 +91,7 @@ def write_manifest(directory: Path, *, kind: str, blinded: bool, participants: i
         "blinded": blinded,
         "role": role,
         "participants": participants,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": (created or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
         "mesems_version": __version__,
         "files": {name: sha256(directory / name) for name in files},
     }

@@ -24,6 +24,7 @@ from mesems.web.apps.accounts.api import router as accounts_router
 from mesems.web.apps.accounts.services import user_for_token
 from mesems.web.apps.allocation.api import router as allocation_router
 from mesems.web.apps.cellproduct.api import router as cellproduct_router
+from mesems.web.apps.datasets.api import router as datasets_router
 from mesems.web.apps.screening.api import router as screening_router
 from mesems.web.apps.trials.api import router as trials_router
 from mesems.web.apps.visits.api import router as visits_router
@@ -199,3 +200,4 @@ api.add_router("/", visits_router)
 api.add_router("/", allocation_router)
 api.add_router("/", cellproduct_router)
 api.add_router("/", screening_router)
+api.add_router("/", datasets_router)

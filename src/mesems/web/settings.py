@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mesems.web.apps.allocation",
     "mesems.web.apps.cellproduct",
     "mesems.web.apps.screening",
+    "mesems.web.apps.datasets",
 ]
 
 MIDDLEWARE = [

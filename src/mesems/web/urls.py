@@ -16,5 +16,6 @@ urlpatterns = [
     path("cellproduct/", include("mesems.web.apps.cellproduct.urls")),
     path("screening/", include("mesems.web.apps.screening.urls")),
     path("account/", include("mesems.web.apps.accounts.urls")),
+    path("reports/", include("mesems.web.apps.datasets.urls")),
     path("", include("mesems.web.apps.trials.urls")),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
 import pyreadstat
@@ -65,3 +67,13 @@ def test_data_that_break_a_required_variable_are_refused_and_nothing_written(tab
         write_sdtm(tables, tmp_path / "sdtm", without_country)
     assert any(p.startswith("DM.COUNTRY: required variable is empty") for p in caught.value.problems)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_tables_at_the_same_time_give_the_same_bytes(tables: TrialTables, protocol: Protocol, tmp_path: Path) -> None:
+    created = dt.datetime(2024, 3, 4, 9, 5, 7, tzinfo=dt.timezone.utc)
+    first = write_sdtm(tables, tmp_path / "one", protocol, created=created).path
+    time.sleep(1.1)
+    second = write_sdtm(tables, tmp_path / "two", protocol, created=created).path
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == {p.name: p.read_bytes() for p in second.iterdir()}
+    _, meta = pyreadstat.read_xport(str(first / "dm.xpt"))
+    assert meta.creation_time == meta.modification_time == created.replace(tzinfo=None)

@@ -99,7 +99,24 @@ def walk(client: Client, values: list[str]) -> dict[str, str]:
         seen[f"POST unblind {code}"] = f"{answer.status_code} {normalise(answer.content.decode())}"
         answer = client.post(f"/allocation/participants/{code}/randomise/", {"request_id": "walk-page-0001"}, follow=True)
         seen[f"POST page randomise {code}"] = f"{answer.status_code} {normalise(answer.content.decode())}"
+    for url, body in TAKINGS:
+        answer = client.post(url, body, content_type="application/json") if url.startswith("/api/") else client.post(url, body)
+        seen[f"POST {url} {body}"] = f"{answer.status_code} {taken_text(answer)}"
     return seen
+
+
+TAKINGS = [(url, {**body, "variant": variant}) for variant in ("blinded", "unblinded")
+           for url, body in (("/reports/report/", {"format": "html"}), ("/reports/export/", {"kind": "csv"}),
+                             ("/api/reports", {"format": "html"}), ("/api/exports", {"kind": "odm"}))]
+"""Reports and exports asked for on the page and over the API (tests/web/datasets compares their bytes)."""
+
+
+def taken_text(answer: Any) -> str:
+    """A file handed over is named by its type (its bytes are compared in tests/web/datasets); text is normalised."""
+    kind = answer.get("Content-Type", "")
+    if kind.startswith(("application/zip", "application/xml", "application/pdf")):
+        return kind
+    return normalise(answer.content.decode())
 
 
 def world_walks(monkeypatch: Any, flip: bool, roles: list[Role]) -> dict[Role, dict[str, str]]:
