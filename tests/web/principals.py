@@ -41,17 +41,27 @@ PATH_EXAMPLES: dict[str, Callable[[str], str]] = {
     "participant_code": lambda site: OWN_PARTICIPANT if site == OWN else OTHER_PARTICIPANT,
     "site": lambda site: site,
     "site_code": lambda site: site,
+    "slug": lambda site: "edss",
+    "name": lambda site: "harvest",
+    "action": lambda site: "answer",
+    "number": lambda site: f"SCR-{site}-0001",
 }
 """Path parameter name -> its value for a record of the given site. An app whose routes take another
 parameter adds a line here, so its routes are tried with a record of each site."""
 
 
 def make_world(make_user: Callable[..., Any], make_participant: Callable[..., Any]) -> dict[str, Actor]:
-    """Participants at two sites, and for each principal a user with an API token (none for the visitor)."""
+    """Participants and screenings at two sites, and for each principal a user with an API token (none for
+    the visitor); the lab's user is its qualified person, who signs releases."""
     from mesems.web.apps.accounts.models import ApiToken
+    from mesems.web.apps.cellproduct.models import QualifiedPerson
+    from mesems.web.apps.screening.services import create_screening
+    from tests.eligibility.conftest import EXAMPLE
 
     make_participant(OWN_PARTICIPANT, OWN)
     make_participant(OTHER_PARTICIPANT, OTHER)
+    for site in (OWN, OTHER):
+        create_screening(make_user(Role.NURSE, site, username=f"screener-{site}"), EXAMPLE)
     actors = {}
     for principal in PRINCIPALS:
         if principal.role is None:
@@ -60,6 +70,8 @@ def make_world(make_user: Callable[..., Any], make_participant: Callable[..., An
         user = make_user(principal.role, principal.site, username=principal.label.replace("@", "-at-"))
         key = f"token-{user.username}"
         ApiToken.objects.create(user=user, key_digest=ApiToken.digest(key))
+        if principal.role is Role.CELL_LAB:
+            QualifiedPerson.objects.create(user=user)
         actors[principal.label] = Actor(principal, user, key)
     return actors
 

@@ -7,12 +7,13 @@ security headers.
 
 Path parameters are filled from `PATH_EXAMPLES`: a parameter named there is tried with a record of
 the user's own site and one of another site, which is how own-site-only rows (S) are proven.
-A parameter not named there gets a value that exists nowhere: a denied role must still get 403,
+A parameter not named there gets a value that exists nowhere (a number for a numeric parameter): a denied role must still get 403,
 an allowed one anything but 403. Add a line to `PATH_EXAMPLES` for the stronger check.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 from mesems.access import MATRIX, Access, access
 from mesems.web.access import api_operations, openapi_path
@@ -30,6 +32,7 @@ from tests.web.principals import OTHER, OTHER_PARTICIPANT, OWN, PATH_EXAMPLES, P
 pytestmark = pytest.mark.django_db
 
 NOWHERE = "ZZ-NOWHERE-0000"
+NOWHERE_NUMBER = "999999999"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Route:
     params: tuple[str, ...]
     build: Callable[[dict[str, str]], str]
     body: Any = None
+    numeric: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,12 @@ def api_routes() -> list[Route]:
     routes = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            params = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "path")
+            path_params = [p for p in operation.get("parameters", []) if p["in"] == "path"]
+            params = tuple(p["name"] for p in path_params)
+            numeric = frozenset(p["name"] for p in path_params if p.get("schema", {}).get("type") == "integer")
             body_schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             body = _example(body_schema, components) if body_schema else None
-            routes.append(Route(f"api:{operation['operationId']}", method.upper(), params, lambda values, p=path: p.format(**values), body))
+            routes.append(Route(f"api:{operation['operationId']}", method.upper(), params, lambda values, p=path: p.format(**values), body, numeric))
     return routes
 
 
@@ -111,7 +117,8 @@ def page_routes() -> tuple[list[Route], list[str]]:
             continue
         converters = getattr(entry.pattern, "converters", None) or {}
         params = tuple(converters) or tuple(getattr(entry.pattern, "regex", re.compile("")).groupindex)
-        routes.append(Route(f"page:{name}", "GET", params, lambda values, n=name: reverse(n, kwargs=values)))
+        numeric = frozenset(p for p, c in converters.items() if isinstance(c, IntConverter))
+        routes.append(Route(f"page:{name}", "GET", params, lambda values, n=name: reverse(n, kwargs=values), numeric=numeric))
     return routes, unnamed
 
 
@@ -135,12 +142,28 @@ def _call(route: Route, url: str, user: Any, token: str | None) -> Answer:
 
 
 def outcome(route: Route, answer: Answer) -> str:
-    """allowed (the operation ran or refused its input), denied (403), hidden (404), signin (401 or the login page), error."""
+    """allowed (the operation ran or refused its input), denied (403 from the matrix or the role), hidden (404), signin (401 or the login page), error."""
     if answer.status >= 500:
         return "error"
     if answer.status == 401 or (answer.status in (301, 302, 303) and answer.location.startswith("/login/") and not route.action.startswith("page:logout")):
         return "signin"
+    if answer.status == 403 and _refused_field(answer):
+        return "allowed"
+    if answer.status == 404 and not route.params and _refused_field(answer):  # a reference in the body
+        return "allowed"
     return {403: "denied", 404: "hidden"}.get(answer.status, "allowed")
+
+
+def _refused_field(answer: Answer) -> bool:
+    """Whether the refusal names a field. A 403 naming one (a re-entered password, a second-factor code)
+    is the operation refusing its input: the matrix's 403 never names a field. A 404 naming one on a
+    route without path parameters is a record named in the body that does not exist, not a hidden address."""
+    if "application/json" not in answer.headers.get("Content-Type", ""):
+        return False
+    try:
+        return bool(json.loads(answer.text).get("field"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def expected(principal: Principal, route: Route, variant: str) -> set[str]:
@@ -165,7 +188,7 @@ def variants(route: Route) -> list[tuple[str, dict[str, str]]]:
         return [("none", {})]
     if all(p in PATH_EXAMPLES for p in route.params):
         return [(site, {p: PATH_EXAMPLES[p](site) for p in route.params}) for site in (OWN, OTHER)]
-    return [("nowhere", {p: PATH_EXAMPLES[p](OWN) if p in PATH_EXAMPLES else NOWHERE for p in route.params})]
+    return [("nowhere", {p: PATH_EXAMPLES[p](OWN) if p in PATH_EXAMPLES else NOWHERE_NUMBER if p in route.numeric else NOWHERE for p in route.params})]
 
 
 def page_problems(route: Route, answer: Answer) -> list[str]:

@@ -120,7 +120,7 @@ class MesemsAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 secured = bool(operation.get("security"))
-                statuses = {403, 422} | ({401, 404} if secured else set()) | ({409} if secured and method != "get" else set())
+                statuses = {403, 404, 409, 422} | ({401} if secured else set())
                 statuses |= ({400} if "requestBody" in operation else set()) | (set() if secured else {429})
                 for status in sorted(statuses):
                     operation["responses"].setdefault(status, {"description": ERROR_STATUSES[status], **error_ref})

@@ -34,6 +34,7 @@ NORMALISE = [
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"), "TIME"),
     (re.compile(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"), "QR"),
     (re.compile(r"\b[0-9a-f]{40,64}\b"), "HEX"),
+    (re.compile(r"<code>[A-Z2-7]{32}</code>"), "<code>TOTP-KEY</code>"),
 ]
 
 

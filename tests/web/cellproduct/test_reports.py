@@ -46,6 +46,11 @@ def test_blinded_roles_cannot_open_the_lab_views(randomised: None, make_user: An
     client.force_login(user)
     for url in ("/cellproduct/", "/cellproduct/participants/SE-KAR-0001/", "/cellproduct/participants/SE-KAR-0001/custody/", "/api/cell-products", "/api/cell-products/SE-KAR-0001/custody"):
         assert client.get(url).status_code == 403, url
+    if role is Role.OUTCOME_ASSESSOR:  # nothing of infusions for the blinded rater
+        with pytest.raises(AccessDenied):
+            clinic_bags(user, "SE-KAR-0001")
+        assert client.get("/api/cell-products/SE-KAR-0001/bags").status_code == 403
+        return
     bags = clinic_bags(user, "SE-KAR-0001")
     assert [b.period for b in bags] == [1, 2] and {b.state for b in bags} == {"stored"}
     assert set(client.get("/api/cell-products/SE-KAR-0001/bags").json()[0]) == {"period", "code", "state"}

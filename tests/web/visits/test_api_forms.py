@@ -374,4 +374,4 @@ def test_roles_that_may_not_enter(nurse: Any, api: Any) -> None:
         ).status_code
         == 201
     )
-    assert assessor.get(f"/participants/{CODE}/crf/adverse-event").json() == []
+    assert assessor.get(f"/participants/{CODE}/crf/adverse-event").status_code == 403

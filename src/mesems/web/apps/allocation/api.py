@@ -14,16 +14,17 @@ from mesems.web.apps.allocation.reports import balance_for, verification_for
 from mesems.web.apps.allocation.services import allocate_next
 from mesems.web.apps.allocation.unblinding import UnblindingListing, UnblindingOutcome, emergency_unblind, unblinding_listing
 from mesems.web.apps.trials.services import visible_participant, visible_participants
+from mesems.web.schemas import Input
 
 router = Router(tags=["allocation"])
 
 
-class AllocateIn(Schema):
+class AllocateIn(Input):
     participant: str
     request_id: str
 
 
-class UnblindIn(Schema):
+class UnblindIn(Input):
     reason: str
     otp_token: str
 

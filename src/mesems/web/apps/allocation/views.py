@@ -56,6 +56,7 @@ def detail(request: HttpRequest, code: str, unblind_form: UnblindForm | None = N
 @login_required
 @require_POST
 def randomise(request: HttpRequest, code: str) -> HttpResponse:
+    visible_participant(request.user, code)
     form = RandomiseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; reload the page and try again."))

@@ -14,11 +14,12 @@ from mesems.web.apps.cellproduct.bedside import InfusionRecord, bedside_infusion
 from mesems.web.apps.cellproduct.release import release_product
 from mesems.web.apps.cellproduct.reports import ClinicBag, CustodyLine, Dashboard, clinic_bags, custody_report, lab_dashboard
 from mesems.web.apps.cellproduct.services import record_weight
+from mesems.web.schemas import Input
 
 router = Router(tags=["cell product"])
 
 
-class WeightIn(Schema):
+class WeightIn(Input):
     kg: Decimal
     measured_on: dt.date
 
@@ -29,7 +30,7 @@ class WeightOut(Schema):
     measured_on: dt.date
 
 
-class ReleaseIn(Schema):
+class ReleaseIn(Input):
     password: str
     otp_token: str
 
@@ -42,7 +43,7 @@ class ReleaseOut(Schema):
     content_digest: str
 
 
-class BedsideIn(Schema):
+class BedsideIn(Input):
     identity_confirmed: bool
     product_code: str
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mesems.access import is_blinded
+from mesems.access import Role, is_blinded
 from mesems.cellproduct import ProductState
 from mesems.errors import AccessDenied
 from mesems.web.apps.accounts.services import role_of, scope_to_site
@@ -86,7 +86,10 @@ def lab_dashboard(user: Any) -> Dashboard:
 
 
 def clinic_bags(user: Any, participant_code: str) -> list[ClinicBag]:
-    """The participant's bags once randomisation has given them periods, in period order."""
+    """The participant's bags once randomisation has given them periods, in period order; not for the
+    blinded outcome assessor, who sees nothing of infusions (`mesems.access.crf`)."""
+    if role_of(user) is Role.OUTCOME_ASSESSOR:
+        raise AccessDenied("the outcome assessor does not see infusion bags")
     participant = visible_participant(user, participant_code)
     bags = Bag.objects.filter(product__participant=participant, period__isnull=False).order_by("period")
     return [ClinicBag(b.period or 0, b.code, b.state) for b in bags]

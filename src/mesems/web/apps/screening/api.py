@@ -17,6 +17,7 @@ from ninja.errors import ValidationError
 from mesems.eligibility import CandidateRecord, CandidateRecordError
 from mesems.web.apps.screening import services
 from mesems.web.apps.screening.models import Screening
+from mesems.web.schemas import Input
 
 router = Router(tags=["screening"])
 T = TypeVar("T")
@@ -80,17 +81,17 @@ class LogRowOut(Schema):
     participant_id: str | None
 
 
-class UpdateIn(Schema):
+class UpdateIn(Input):
     candidate: CandidateRecord
     version: int | None = None
 
 
-class ConsentIn(Schema):
+class ConsentIn(Input):
     consent_date: dt.date
     version: int | None = None
 
 
-class WithdrawalIn(Schema):
+class WithdrawalIn(Input):
     reason: str
     version: int | None = None
 
@@ -144,39 +145,39 @@ def screening_log(request: HttpRequest) -> list[dict[str, Any]]:
     return services.log_rows(request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/screenings/{code}", response=ScreeningOut, summary="One screening; another site's is not found")
-def get_screening(request: HttpRequest, code: str) -> Screening:
-    return services.visible_screening(request.auth, code)  # type: ignore[attr-defined]
+@router.get("/screenings/{number}", response=ScreeningOut, summary="One screening; another site's is not found")
+def get_screening(request: HttpRequest, number: str) -> Screening:
+    return services.visible_screening(request.auth, number)  # type: ignore[attr-defined]
 
 
 @router.put(
-    "/screenings/{code}",
+    "/screenings/{number}",
     response=ScreeningOut,
     summary="Screen again with corrected or completed data (until consent)",
 )
-def update(request: HttpRequest, code: str, payload: UpdateIn) -> Screening:
+def update(request: HttpRequest, number: str, payload: UpdateIn) -> Screening:
     data = _record(payload.candidate)
     return _checked(
-        lambda: services.update_screening(request.auth, code, data, expected_version=payload.version),
+        lambda: services.update_screening(request.auth, number, data, expected_version=payload.version),
         "candidate.",
     )  # type: ignore[attr-defined]
 
 
 @router.post(
-    "/screenings/{code}/consent",
+    "/screenings/{number}/consent",
     response=ScreeningOut,
     summary="Record written informed consent of an eligible candidate",
 )
-def consent(request: HttpRequest, code: str, payload: ConsentIn) -> Screening:
-    return services.record_consent(request.auth, code, payload.consent_date, expected_version=payload.version)  # type: ignore[attr-defined]
+def consent(request: HttpRequest, number: str, payload: ConsentIn) -> Screening:
+    return services.record_consent(request.auth, number, payload.consent_date, expected_version=payload.version)  # type: ignore[attr-defined]
 
 
 @router.post(
-    "/screenings/{code}/withdrawal",
+    "/screenings/{number}/withdrawal",
     response=ScreeningOut,
     summary="A consented candidate withdraws before randomisation",
 )
-def withdraw(request: HttpRequest, code: str, payload: WithdrawalIn) -> Screening:
+def withdraw(request: HttpRequest, number: str, payload: WithdrawalIn) -> Screening:
     return services.withdraw_before_randomisation(
-        request.auth, code, payload.reason, expected_version=payload.version
+        request.auth, number, payload.reason, expected_version=payload.version
     )  # type: ignore[attr-defined]

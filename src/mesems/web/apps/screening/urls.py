@@ -7,8 +7,8 @@ urlpatterns = [
     path("", views.screening_log, name="log"),
     path("new/", views.new_screening, name="new"),
     path("preview/", views.preview, name="preview"),
-    path("<str:code>/", views.detail, name="detail"),
-    path("<str:code>/edit/", views.edit, name="edit"),
-    path("<str:code>/consent/", views.consent, name="consent"),
-    path("<str:code>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/edit/", views.edit, name="edit"),
+    path("<str:number>/consent/", views.consent, name="consent"),
+    path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
 ]

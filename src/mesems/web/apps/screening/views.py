@@ -69,7 +69,7 @@ def new_screening(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         screening = _checked(form, lambda data: services.create_screening(request.user, data))
         if screening is not None:
-            return redirect("screening:detail", code=screening.code)
+            return redirect("screening:detail", number=screening.code)
     return render(request, "screening/form.html", {"form": form, "result": None, "screening": None})
 
 
@@ -83,8 +83,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, code: str) -> HttpResponse:
-    screening = services.visible_screening(request.user, code)
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    screening = services.visible_screening(request.user, number)
     return _detail(request, screening, ConsentForm(), WithdrawalForm())
 
 
@@ -106,32 +106,32 @@ def _detail(
 
 
 @login_required
-def edit(request: HttpRequest, code: str) -> HttpResponse:
-    screening = services.visible_screening(request.user, code)
+def edit(request: HttpRequest, number: str) -> HttpResponse:
+    screening = services.visible_screening(request.user, number)
     form = CandidateForm(request.POST or None, initial=CandidateForm.initial_from(screening.candidate))
     if request.method == "POST":
         version = _version(request, screening)
         saved = _checked(
-            form, lambda data: services.update_screening(request.user, code, data, expected_version=version)
+            form, lambda data: services.update_screening(request.user, number, data, expected_version=version)
         )
         if saved is not None:
-            return redirect("screening:detail", code=code)
+            return redirect("screening:detail", number=number)
     return render(request, "screening/form.html", {"form": form, "result": None, "screening": screening})
 
 
 def _act(
     request: HttpRequest,
-    code: str,
+    number: str,
     form: ConsentForm | WithdrawalForm,
     field: str,
     action: Callable[[Screening], object],
 ) -> HttpResponse:
     """Runs a consent or withdrawal form's action; a refusal shows at the form, nothing changes."""
-    screening = services.visible_screening(request.user, code)
+    screening = services.visible_screening(request.user, number)
     if form.is_valid():
         try:
             action(screening)
-            return redirect("screening:detail", code=code)
+            return redirect("screening:detail", number=number)
         except EligibilityError as exc:
             form.add_error(field if exc.field == field else None, exc.message)
     consent_form = form if isinstance(form, ConsentForm) else ConsentForm()
@@ -141,29 +141,29 @@ def _act(
 
 @login_required
 @require_POST
-def consent(request: HttpRequest, code: str) -> HttpResponse:
+def consent(request: HttpRequest, number: str) -> HttpResponse:
     form = ConsentForm(request.POST)
     return _act(
         request,
-        code,
+        number,
         form,
         "consent_date",
         lambda s: services.record_consent(
-            request.user, code, form.cleaned_data["consent_date"], expected_version=_version(request, s)
+            request.user, number, form.cleaned_data["consent_date"], expected_version=_version(request, s)
         ),
     )
 
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     form = WithdrawalForm(request.POST)
     return _act(
         request,
-        code,
+        number,
         form,
         "reason",
         lambda s: services.withdraw_before_randomisation(
-            request.user, code, form.cleaned_data["reason"], expected_version=_version(request, s)
+            request.user, number, form.cleaned_data["reason"], expected_version=_version(request, s)
         ),
     )

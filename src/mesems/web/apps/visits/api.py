@@ -23,6 +23,7 @@ from mesems.web.apps.visits import services
 from mesems.web.apps.visits.registry import FormKind, all_kinds
 from mesems.web.apps.visits.services.records import records_of, visible_record
 from mesems.web.apps.visits.services.schedule import visible_visit
+from mesems.web.schemas import Input
 
 router = Router(tags=["visits and forms"])
 
@@ -58,11 +59,11 @@ class VisitOut(Schema):
     signed_at: dt.datetime | None
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Input):
     randomisation_date: dt.date
 
 
-class VisitReportIn(Schema):
+class VisitReportIn(Input):
     visit_date: dt.date | None = None
     missed: bool = False
     missed_reason: str = ""
@@ -73,12 +74,12 @@ class VisitReportIn(Schema):
     reason: str = ""
 
 
-class UnscheduledIn(Schema):
+class UnscheduledIn(Input):
     visit_date: dt.date
     reason: str = "relapse"
 
 
-class SignIn(Schema):
+class SignIn(Input):
     password: str
 
 
@@ -89,14 +90,14 @@ class SignatureOut(Schema):
     meaning: str
 
 
-class QueryIn(Schema):
+class QueryIn(Input):
     kind: str
     record_id: int
     field: str
     text: str
 
 
-class QueryMoveIn(Schema):
+class QueryMoveIn(Input):
     text: str = ""
 
 
@@ -302,7 +303,7 @@ def move(request: HttpRequest, query_id: int, action: str, payload: QueryMoveIn)
     return _query_out(services.move_query(request.auth, query_id, allowed[action], payload.text))  # type: ignore[attr-defined]
 
 
-class ConsentVersionIn(Schema):
+class ConsentVersionIn(Input):
     version: str
     effective_from: dt.date
     requires_reconsent: bool = False
@@ -410,7 +411,8 @@ def _routes_for(kind: FormKind) -> None:
     ]  # a linked form is named by its id
     data_in = create_schema(
         kind.model,
-        name=f"{name}In",
+        base_class=Input,
+        name=f"{name}FormIn",
         fields=plain,
         optional_fields=plain,
         custom_fields=[
@@ -422,7 +424,7 @@ def _routes_for(kind: FormKind) -> None:
     )
     data_out = create_schema(
         kind.model,
-        name=f"{name}Out",
+        name=f"{name}FormOut",
         fields=[*META, *plain, *kind.derived_fields],
         custom_fields=[*by_id, ("participant", str, ...), ("visit", str | None, None)],
     )
