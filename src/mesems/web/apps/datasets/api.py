@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from mesems.web.apps.datasets.models import Channel
 from mesems.web.apps.datasets.services import Offer, Taker, export_delivery, offer_for, report_delivery
 from mesems.web.apps.datasets.views import handed_over
+from mesems.web.schemas import Input
 
 router = Router(tags=["reports and exports"])
 
@@ -20,12 +21,12 @@ Variant = Literal["blinded", "unblinded"]
 FILE = {"description": "the file, with X-Mesems-Record, X-Mesems-Snapshot-Digest, X-Mesems-File-Digest, X-Mesems-Protocol and X-Mesems-Version headers"}
 
 
-class ReportIn(Schema):
+class ReportIn(Input):
     variant: Variant
     format: Literal["html", "pdf"] = "html"
 
 
-class ExportIn(Schema):
+class ExportIn(Input):
     kind: Literal["csv", "odm", "sdtm"]
     variant: Variant
 
