@@ -61,3 +61,12 @@ def test_value_the_database_cannot_hold_is_bad_input(manager: Client, monkeypatc
     assert api.status_code == 422 and api.json()["code"] == "invalid_input"
     page = manager.get("/participants/SE-KAR-0001/")
     assert page.status_code == 400 and "does not fit its field" in page.content.decode()
+
+
+def test_other_control_characters_are_refused_before_any_view(client: Client) -> None:
+    """XML exports cannot carry C0 controls, so a pasted \\u0015 is refused at the door, not at export time."""
+    for body in ('{"username": "a\\u0015b", "password": "x"}', '{"username": "a\\u000bb", "password": "x"}'):
+        answer = client.post("/api/auth/token", data=body, content_type="application/json")
+        assert answer.status_code == 422 and "control characters" in answer.json()["message"]
+    tab = client.post("/api/auth/token", data='{"username": "a\\tb", "password": "x"}', content_type="application/json")
+    assert tab.status_code != 422 or "control characters" not in tab.content.decode()

@@ -79,7 +79,7 @@ ERROR_STATUSES: dict[int, str] = {
 }
 
 
-NO_NUL = "^[^\\u0000]*$"
+NO_NUL = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
 """No string of the API may hold a NUL character (PostgreSQL cannot store one; `RefuseNulMiddleware`)."""
 
 

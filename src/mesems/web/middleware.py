@@ -6,6 +6,8 @@ which no field of a trial needs and PostgreSQL cannot store.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 
 from django.db import DataError
@@ -65,14 +67,21 @@ class SecurityHeadersMiddleware:
         return response
 
 
-NUL_REFUSED = "NUL characters (\\u0000) are not accepted in any input"
+NUL_REFUSED = "NUL characters (\\u0000) and other control characters are not accepted in any input"
+"""Tab and line breaks are text; the other C0 controls are not: PostgreSQL cannot store NUL, and XML
+(ODM, define.xml) cannot carry any of them, so they are refused at the door rather than in an export."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ESCAPED_CONTROL = re.compile(rb"(?<!\\)\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])")
 
 
 def _has_nul(request: HttpRequest) -> bool:
-    if "\x00" in request.path_info or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+    if _CONTROL.search(request.path_info) or any(_CONTROL.search(k) or any(_CONTROL.search(v) for v in vs) for k, vs in request.GET.lists()):
         return True
     if request.content_type == "application/json":
-        return b"\\u0000" in request.body or b"\x00" in request.body
+        return bool(_ESCAPED_CONTROL.search(request.body)) or bool(_CONTROL.search(request.body.decode("utf-8", "replace")))
+    if request.method == "POST" and request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        return any(_CONTROL.search(v) for _, vs in request.POST.lists() for v in vs if isinstance(v, str))
     return False
 
 
