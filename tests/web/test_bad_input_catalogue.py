@@ -1,4 +1,4 @@
-"""Keeps the bad-input catalogue in docs/readme/security.md true: each row of its table is tried here
+"""Keeps the bad-input catalogue in README.md (section Security) true: each row of its table is tried here
 (by form, API or CLI), and the answer must be the row's status or exit code and API error code, the
 user must see each quoted text, and never a traceback. A row without a check, or a check without a
 row, fails."""
@@ -27,7 +27,7 @@ from tests.web.principals import fast_hashing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
-DOC = REPO / "docs" / "readme" / "security.md"
+DOC = REPO / "README.md"
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def _render_report(report: PrescreenReport, console: Console) -> None:
 def prescreen(
     extract: Path = typer.Argument(
         ...,
-        help="A registry extract, one row a patient (.csv or .parquet); columns in docs/readme/eligibility.md.",
+        help="A registry extract, one row a patient (.csv or .parquet); columns in the README (Eligibility).",
     ),
     out: Path = typer.Option(..., "--out", help="Directory for verdicts, funnel.csv and funnel.png."),
     version: str | None = typer.Option(

@@ -53,7 +53,7 @@ def _check_columns(columns: list[str], source: str) -> None:
     unknown = [c for c in columns if c not in SCHEMA]
     if unknown:
         raise EligibilityError(
-            f"{source}: unknown column {unknown[0]!r}; the extract's columns are listed in docs/readme/eligibility.md",
+            f"{source}: unknown column {unknown[0]!r}; the extract's columns are listed in the README (Eligibility, the registry extract)",
             field=unknown[0],
         )
     if "id" not in columns:
