@@ -105,7 +105,17 @@ def naive(limit: int) -> int:
     """The baseline: one participant at a time through the ORM; returns the number of rows built."""
     from mesems.web.apps.safety.models import AdverseEvent
     from mesems.web.apps.trials.models import Participant
-    from mesems.web.apps.visits.models import Demographics, EdssAssessment, EndOfStudy, Labs, MriRead, MSHistory, Visit, VitalSigns, Weight
+    from mesems.web.apps.visits.models import (
+        Demographics,
+        EdssAssessment,
+        EndOfStudy,
+        Labs,
+        MriRead,
+        MSHistory,
+        Visit,
+        VitalSigns,
+        Weight,
+    )
     from mesems.web.apps.visits.models import Infusion as InfusionForm
 
     built = 0

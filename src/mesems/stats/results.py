@@ -85,6 +85,12 @@ class RateRatioSummary:
 
 def summarise(label: str, coefficient: Coefficient, n: int, theta: float,
               random_intercept_sd: float = math.nan) -> RateRatioSummary:
-    low, high = coefficient.rate_ratio_ci
+    """The rate ratio exp(b) and its interval; a log-scale interval too wide for a float (a model
+    fitted to a handful of participants) keeps the row as not estimable instead of failing the report."""
+    try:
+        low, high = coefficient.rate_ratio_ci
+    except OverflowError:
+        return RateRatioSummary(label, n, reason=(f"not estimable: the log rate ratio {coefficient.estimate:.3g} "
+                                                  f"(SE {coefficient.se:.3g}) has an interval beyond any rate ratio"))
     return RateRatioSummary(label, n, coefficient.rate_ratio, low, high, coefficient.p_value, theta,
                             random_intercept_sd)

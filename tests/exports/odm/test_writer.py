@@ -78,3 +78,13 @@ def test_layout_has_one_event_per_visit_plus_unscheduled_and_trial(protocol: Pro
     layout = events(protocol)
     assert len(layout) == len(protocol.schedule.visits) + 2
     assert layout[-1].oid == "SE.TRIAL" and "adverse_events" in layout[-1].forms
+
+
+def test_a_trial_before_its_first_randomisation_is_a_valid_file(tables: TrialTables, protocol: Protocol, tmp_path: Path) -> None:
+    screened_only = TrialTables.from_frames(
+        {"participants": tables.frame("participants").head(0), "screening": tables.frame("screening").with_columns(participant_id=pl.lit(None, pl.String))},
+        protocol)
+    nothing = TrialTables({"participants": screened_only.frame("participants")})
+    for name, before in (("screened.xml", screened_only), ("empty.xml", nothing)):
+        result = write_odm(before, tmp_path / name, protocol, created=CREATED)
+        assert schema_problems(result.path, ODM_XSD) == [] and b"<SubjectData" not in result.path.read_bytes()

@@ -26,7 +26,7 @@ from mesems.access import Role, is_site_scoped
 from tests.web.conftest import PASSWORD
 
 SITE = "SE-KAR"
-START = dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.UTC)
 FLIP = {"MSC-placebo": "placebo-MSC", "placebo-MSC": "MSC-placebo"}
 COURSES = ("RR", "RR", "SP", "RR", "PP", "RR")
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -42,7 +42,7 @@ class Clock:
         return self.at
 
     def on(self, day: dt.date, hour: int = 9) -> None:
-        self.at = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.timezone.utc)
+        self.at = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
     def tick(self, minutes: int = 1) -> None:
         self.at += dt.timedelta(minutes=minutes)
@@ -127,7 +127,11 @@ def _enrol(users: dict[Role, Any], index: int, code: str, course: str, sequence:
 
 def screen_only(users: dict[Role, Any], day: dt.date, rng: np.random.Generator) -> None:
     """Two candidates who never reach randomisation: one too old, one who withdraws after consent."""
-    from mesems.web.apps.screening.services import create_screening, record_consent, withdraw_before_randomisation
+    from mesems.web.apps.screening.services import (
+        create_screening,
+        record_consent,
+        withdraw_before_randomisation,
+    )
 
     nurse = users[Role.NURSE]
     create_screening(nurse, {**candidate(day, "RR", rng), "birth_date": (day - dt.timedelta(days=60 * 365)).isoformat()})

@@ -142,7 +142,9 @@ def reference_lines(tables: TrialTables, audit: SplitAudit) -> Iterator[str]:
 
 
 def clinical_lines(tables: TrialTables, layout: list[EventLayout], audit: SplitAudit) -> Iterator[str]:
-    """SubjectData for every participant, one line per ItemGroupData."""
+    """SubjectData for every participant, one line per ItemGroupData (none before the first randomisation)."""
+    if tables.frame("participants").is_empty():
+        return
     sites = tables.frame("participants").select(subject="participant_id", site="site_id")
     yield from _batched(_nested(_subject_rows(tables, layout, audit), sites))
 

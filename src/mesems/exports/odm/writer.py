@@ -41,7 +41,7 @@ def _present_rows(tables: TrialTables) -> pl.DataFrame:
         for t in (*clinical_tables(), *REFERENCE_TABLES)
         if not tables.frame(t).is_empty()
     ]
-    return pl.concat(keyed)
+    return pl.concat(keyed) if keyed else pl.DataFrame(schema={"table_name": pl.String, "record_key": pl.String})
 
 
 def _skeleton(protocol: Protocol, tables: TrialTables, created: dt.datetime) -> tuple[str, str, str]:

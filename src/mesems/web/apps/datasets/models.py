@@ -44,6 +44,9 @@ class Taking(models.Model):
         abstract = True
         ordering = ["-taken_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class ExportRecord(Taking):
     class Kind(models.TextChoices):
@@ -55,9 +58,6 @@ class ExportRecord(Taking):
 
     class Meta(Taking.Meta):
         verbose_name = _("export record")
-
-    def __str__(self) -> str:
-        return f"export {self.pk}"
 
     @property
     def what(self) -> str:
@@ -73,9 +73,6 @@ class ReportRecord(Taking):
 
     class Meta(Taking.Meta):
         verbose_name = _("report record")
-
-    def __str__(self) -> str:
-        return f"report {self.pk}"
 
     @property
     def what(self) -> str:

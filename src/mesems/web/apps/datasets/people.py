@@ -15,7 +15,16 @@ from mesems.web.apps.allocation.models import Allocation
 from mesems.web.apps.datasets.frames import RANDOMISED, Dumped, ordered, rows_frame, schema_of, source
 from mesems.web.apps.datasets.screening import candidate_facts
 from mesems.web.apps.trials.models import Participant
-from mesems.web.apps.visits.models import Demographics, EdssAssessment, EndOfStudy, MriRead, MSHistory, ParticipantSchedule, Visit, Weight
+from mesems.web.apps.visits.models import (
+    Demographics,
+    EdssAssessment,
+    EndOfStudy,
+    MriRead,
+    MSHistory,
+    ParticipantSchedule,
+    Visit,
+    Weight,
+)
 
 ENDED = frozenset({Participant.Status.COMPLETED, Participant.Status.WITHDRAWN, Participant.Status.LOST_TO_FOLLOW_UP})
 PARTICIPANT_KEY = ["participant_id"]

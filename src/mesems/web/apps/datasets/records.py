@@ -10,7 +10,15 @@ from mesems.protocol import Protocol
 from mesems.randomisation import normalise_product_code
 from mesems.web.apps.cellproduct.models import Bag
 from mesems.web.apps.cellproduct.models import Infusion as BedsideInfusion
-from mesems.web.apps.datasets.frames import RANDOMISED, Dumped, local_date, ordered, rows_frame, schema_of, source
+from mesems.web.apps.datasets.frames import (
+    RANDOMISED,
+    Dumped,
+    local_date,
+    ordered,
+    rows_frame,
+    schema_of,
+    source,
+)
 from mesems.web.apps.visits.models import EdssAssessment, Infusion, Labs, MriRead, Visit, VitalSigns, Weight
 
 FS_FIELDS = ("fs_pyramidal", "fs_cerebellar", "fs_brainstem", "fs_sensory", "fs_bowel_bladder", "fs_visual", "fs_cerebral")

@@ -24,14 +24,19 @@ from django.utils import timezone
 
 import mesems
 from mesems.access import Role
-from mesems.access.datasets import may_unblind_exports, may_unblind_reports, require_dataset_access, require_report_access
+from mesems.access.datasets import (
+    may_unblind_exports,
+    may_unblind_reports,
+    require_dataset_access,
+    require_report_access,
+)
 from mesems.errors import AccessDenied, MesemsError, NotFound
 from mesems.exports.flat import write_flat
 from mesems.exports.odm.writer import write_odm
 from mesems.exports.sdtm.writer import write_sdtm
 from mesems.exports.staging import ExportResult, sha256
-from mesems.exports.tableset import TrialTables, table_names, text_of
 from mesems.exports.tables import TABLES
+from mesems.exports.tableset import TrialTables, table_names, text_of
 from mesems.protocol import Protocol, protocol_digest
 from mesems.reports.render import ReportFiles
 from mesems.web.apps.accounts.services import role_of
