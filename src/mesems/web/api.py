@@ -79,8 +79,8 @@ ERROR_STATUSES: dict[int, str] = {
 }
 
 
-NO_NUL = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
-"""No string of the API may hold a NUL character (PostgreSQL cannot store one; `RefuseNulMiddleware`)."""
+NO_NUL = "^[^\\u0000]*$"
+"""No string of the API may hold a NUL character (PostgreSQL cannot store one); other control characters are refused too (`RefuseNulMiddleware`)."""
 
 
 def _forbid_nul(node: Any) -> None:
