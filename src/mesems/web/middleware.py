@@ -6,8 +6,6 @@ which no field of a trial needs and PostgreSQL cannot store.
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Callable
 
 from django.db import DataError
@@ -15,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from mesems.errors import AccessDenied, MesemsError, NotFound
+from mesems.web.validators import CONTROL_CHARACTER, ESCAPED_CONTROL_CHARACTER
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -68,25 +67,18 @@ class SecurityHeadersMiddleware:
 
 
 NUL_REFUSED = "NUL characters (\\u0000) and other control characters are not accepted in any input"
-"""Tab and line breaks are text; the other C0 controls are not: PostgreSQL cannot store NUL, and XML
-(ODM, define.xml) cannot carry any of them, so they are refused at the door rather than in an export."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ESCAPED_CONTROL = re.compile(rb"(?<!\\)\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])")
 
 
 def _has_nul(request: HttpRequest) -> bool:
-    if _CONTROL.search(request.path_info) or any(_CONTROL.search(k) or any(_CONTROL.search(v) for v in vs) for k, vs in request.GET.lists()):
+    if CONTROL_CHARACTER.search(request.path_info) or any(CONTROL_CHARACTER.search(k) or any(CONTROL_CHARACTER.search(v) for v in vs) for k, vs in request.GET.lists()):
         return True
     if request.content_type == "application/json":
-        return bool(_ESCAPED_CONTROL.search(request.body)) or bool(_CONTROL.search(request.body.decode("utf-8", "replace")))
-    if request.method == "POST" and request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        return any(_CONTROL.search(v) for _, vs in request.POST.lists() for v in vs if isinstance(v, str))
+        return bool(ESCAPED_CONTROL_CHARACTER.search(request.body)) or bool(CONTROL_CHARACTER.search(request.body.decode("utf-8", "replace")))
     return False
 
 
 class RefuseNulMiddleware:
-    """Refuses any request with a NUL character in its path, query or JSON body (API: 422; page: 400)."""
+    """Refuses any request with a control character in its path, query or JSON body (API: 422; page: 400)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

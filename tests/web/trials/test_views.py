@@ -36,8 +36,9 @@ def test_correction_page_saves_and_returns_to_the_participant(investigator: Clie
         ({"ms_course": "XX", "reason": "r", "version": 1}, "Select a valid choice."),
         ({"ms_course": "SP", "reason": "r", "version": 5}, "was changed by someone else"),
         ({"ms_course": "SP", "reason": "a\x00b", "version": 1}, "Null characters are not allowed."),
+        ({"ms_course": "SP", "reason": "a\x15b", "version": 1}, "Control characters (such as \\u0015) are not allowed"),
     ],
-    ids=["no-reason", "unknown-course", "stale-version", "nul-in-reason"],
+    ids=["no-reason", "unknown-course", "stale-version", "nul-in-reason", "control-character-in-reason"],
 )
 def test_refusals_are_shown_on_the_form(investigator: Client, data: dict[str, Any], message: str) -> None:
     answer = investigator.post("/participants/SE-KAR-0001/edit/", data)
