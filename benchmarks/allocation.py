@@ -4,7 +4,8 @@ against a bare SQL `SELECT ... FOR UPDATE` allocation loop, in the same run on t
     python benchmarks/allocation.py [--allocations 1000] [--clients 50] [--pg postgres://postgres@127.0.0.1:5432]
 
 It makes a throwaway database, migrates it, loads a list and consented participants over ten
-strata, starts the web app in a child process (threaded WSGI server) and sends each allocation as
+strata, starts the web app as it is served (`mesems serve`: gunicorn, a process per core, each
+with a pool of threads) and sends each allocation as
 `POST /api/allocations` from `--clients` threads. The bare loop does the minimum an allocation
 must: lock the stratum's counter row, read the list entry, insert the allocation, move the
 counter on, commit. It prints allocations/s, p95 latency and the ratio service/bare.
@@ -31,37 +32,25 @@ REPO = Path(__file__).resolve().parents[1]
 SITES = ("SE-KAR", "IT-01", "IT-02", "GB-01", "ES-01")
 COURSES = ("RR", "SP")
 
-SERVER = """
-import os, sys
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesems.web.settings")
-import django
-django.setup()
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
-class Quiet(WSGIRequestHandler):
-    def log_message(self, *args): pass
-
-class Server(ThreadedWSGIServer):
-    request_queue_size = 512
-
-server = Server(("127.0.0.1", int(sys.argv[1])), Quiet)
-server.set_app(WSGIHandler())
-parent = True
-for _ in range(int(sys.argv[2]) - 1):  # pre-fork: the workers accept from one listening socket
-    if os.fork() == 0:
-        parent = False
-        break
-if parent:
-    print("ready", flush=True)  # the socket already listens: connections wait in its queue
-server.serve_forever()
-"""
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the web server stopped (exit code {server.returncode})")
+        try:
+            httpx.get(f"{base_url}/login/", timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise SystemExit("the web server did not start within two minutes")
 
 
 def run_clients(work: list[object], clients: int, call: Callable[[object, dict[str, object]], None]) -> tuple[float, np.ndarray]:
@@ -194,7 +183,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--allocations", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2, help="web server processes (one per core)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="web server processes (one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per web server process")
     parser.add_argument("--pg", default=os.environ.get("MESEMS_BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
 
@@ -220,11 +210,12 @@ def main() -> None:
 
         connections.close_all()
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(args.workers)], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
-        started = server.stdout.readline().strip() if server.stdout else ""
-        if started != "ready":
-            raise SystemExit(f"the web server did not start: {started!r}")
-        print(f"{n} allocations, {args.clients} concurrent clients, {len(SITES) * len(COURSES)} strata, {args.workers} server processes, PostgreSQL")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mesems", "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
+            env=env, start_new_session=True,
+        )
+        wait_until_serving(f"http://127.0.0.1:{port}", server)
+        print(f"{n} allocations, {args.clients} concurrent clients, {len(SITES) * len(COURSES)} strata, {args.workers} server processes × {args.threads} threads, PostgreSQL")
         service_s, service_lat = service_over_http(f"http://127.0.0.1:{port}", work, args.clients)
         bare_s, bare_lat = bare_loop(dsn, n, args.clients)
         chained_s, chained_lat = bare_loop(dsn, n, args.clients, chained=True)

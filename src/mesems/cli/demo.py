@@ -16,12 +16,16 @@ from mesems.protocol import load_protocol
 def demo(
     serve: bool = typer.Option(True, help="Serve the web app after seeding."),
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
-    port: int = typer.Option(8000, help="Port to serve on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to serve on."),
 ) -> None:
     """Migrate the database, seed a simulated trial in progress, print each role's login and serve the web app."""
     from django.core.management import call_command
 
+    from mesems.cli.serve import require_free_address, serve_web_app
     from mesems.web.bootstrap import setup_django
+
+    if serve:
+        require_free_address(host, port)  # before the minute of seeding, not after
 
     setup_django()
     from mesems.web.demo import DEMO_SITES, seed_demo
@@ -49,5 +53,8 @@ def demo(
         table.add_row(login.username, login.password, login.role.label, login.site or "all sites")
     console.print(table)
     if serve:
+        from django.db import connections
+
+        connections.close_all()  # the server's processes are forked from this one: each opens its own
         console.print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        serve_web_app(host, port, workers=2, threads=8)

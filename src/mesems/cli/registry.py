@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from mesems.cli import allocation, analyse, audit, backup, demo, export, power, screening, simulate
+from mesems.cli import allocation, analyse, audit, backup, demo, export, power, screening, serve, simulate
 
 
 def register_commands(app: typer.Typer) -> None:
     app.command("demo")(demo.demo)
+    app.command("serve")(serve.serve)
     app.add_typer(analyse.app, name="analyse")
     app.add_typer(export.app, name="export")
     app.add_typer(allocation.app, name="allocation")

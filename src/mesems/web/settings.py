@@ -108,7 +108,9 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = os.environ.get("MESEMS_DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        # A connection is kept for a minute and reused by the next request of its thread: opening one
+        # costs PostgreSQL a new backend process, more than a whole allocation's statements.
+        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("MESEMS_DB_CONN_MAX_AGE", "60")), conn_health_checks=True)
         # Each checkout gets its own test database, so parallel checkouts never share one.
         checkout = hashlib.sha1(str(SRC_DIR).encode()).hexdigest()[:8]
         config["TEST"] = {"NAME": f"test_{config['NAME']}_{checkout}"}

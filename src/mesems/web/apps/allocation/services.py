@@ -39,7 +39,7 @@ from mesems.randomisation import (
 from mesems.web.apps.accounts.services import require_role
 from mesems.web.apps.allocation.models import Allocation, AllocationList, ListEntry, StratumCounter
 from mesems.web.apps.allocation.preconditions import provided_product_code, run_on_randomised, unmet_preconditions
-from mesems.web.apps.audit.services import record_change
+from mesems.web.apps.audit.services import audit_batch, record_change
 from mesems.web.apps.trials.models import Participant
 from mesems.web.apps.trials.services import current_protocol, visible_participant
 
@@ -173,6 +173,11 @@ def _take_next(model: type[AllocationList] | type[StratumCounter], column: str, 
 
 @transaction.atomic
 def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationResult:
+    with audit_batch():
+        return _allocate_in_transaction(participant_pk, actor, request_id)
+
+
+def _allocate_in_transaction(participant_pk: int, actor: Any, request_id: str) -> AllocationResult:
     # Locks only the participant's own row (not its site's), so sites do not wait on each other.
     participant = Participant.objects.select_for_update(of=("self",)).select_related("site").get(pk=participant_pk)
     previous = list(Allocation.objects.filter(Q(request_id=request_id) | Q(participant=participant)))
@@ -189,6 +194,13 @@ def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationRes
     config = protocol.randomisation.model_copy(update={"method": alist.method})
     levels = factor_levels(config, participant_factors(participant))
     stratum = stratum_key(config, levels)
+    now = timezone.now()
+    site_code = participant.site.code
+    old_status = participant.status
+    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.RANDOMISED, version=participant.version + 1, updated_at=now)
+    # The participant's own rows come first; the stratum's counter, the randomisation number and
+    # the audit chain's head are shared and held to the commit, so they are taken last.
+    run_on_randomised(participant, timezone.localtime(now, ZoneInfo(participant.site.timezone)).date(), actor)
     position = _take_next(StratumCounter, "next_position", "alist_id = %s AND stratum = %s", [alist.pk, stratum])
     if position is None:
         raise RandomisationError(f"the allocation list has no stratum {stratum}", field="stratum", code="unknown_stratum")
@@ -204,21 +216,14 @@ def _allocate(participant_pk: int, actor: Any, request_id: str) -> AllocationRes
     core_entry = CoreEntry(entry.stratum, entry.position, entry.sequence, entry.block, entry.block_size, entry.follow)
     sequence = decide(alist.method, core_entry, levels, history, list(alist.arms))
     product_code = provided_product_code(participant, sequence, protocol) or _fresh_product_code()
-    now = timezone.now()
-    old_status = participant.status
-    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.RANDOMISED, version=participant.version + 1, updated_at=now)
-    # From here to the commit the trial-wide rows are held (the randomisation number, the audit
-    # chain's head): everything that can be done before is done before.
     number = randomisation_number(_take_next(AllocationList, "next_number", "id = %s", [alist.pk]) or 0)
     allocation = Allocation.objects.create(
         participant=participant, alist=alist, stratum=stratum, position=entry.position, sequence=sequence, levels=levels,
         randomisation_number=number, product_code=product_code, request_id=request_id, allocated_at=now, allocated_by=actor.get_username(),
     )
-    site_code = participant.site.code
     # The audit record names the blinded facts only: the trail is read by blinded roles.
     record_change(actor, "create", allocation, {"participant": [None, participant.code], "randomisation_number": [None, number], "product_code": [None, product_code], "request_id": [None, request_id]}, reason="randomised", site_code=site_code)
     record_change(actor, "update", participant, {"status": [old_status, Participant.Status.RANDOMISED.value]}, reason=f"randomised {number}", site_code=site_code)
-    run_on_randomised(participant, timezone.localtime(now, ZoneInfo(participant.site.timezone)).date(), actor)
     return AllocationResult(participant.code, number, product_code, replayed=False, allocated_at=now)
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,28 +60,66 @@ def record_change(
     reason: str = "",
     site_code: str | None = None,
 ) -> AuditEvent:
-    """Appends one audit record to the chain. Must run inside the caller's transaction."""
+    """Appends one audit record to the chain. Must run inside the caller's transaction.
+
+    Inside `audit_batch` the record is queued and appended with the others at the batch's end
+    (its `pk` is set then)."""
     username, role, actor_site = _actor_fields(actor)
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_digest": GENESIS})
-        event = AuditEvent(
-            id=head.last_seq + 1,
-            at=timezone.now(),
-            actor=username,
-            role=role,
-            site_code=site_code if site_code is not None else actor_site,
-            action=action,
-            entity=instance._meta.label_lower,
-            entity_id=str(instance.pk),
-            changes=plain(dict(changes)),
-            reason=reason,
-            prev_digest=head.last_digest,
-        )
-        event.digest = record_digest(event.prev_digest, event.chained_content())
-        event.save(force_insert=True)
-        head.last_seq, head.last_digest = event.pk, event.digest
-        head.save(update_fields=["last_seq", "last_digest"])
+    event = AuditEvent(
+        actor=username,
+        role=role,
+        site_code=site_code if site_code is not None else actor_site,
+        action=action,
+        entity=instance._meta.label_lower,
+        entity_id=str(instance.pk),
+        changes=plain(dict(changes)),
+        reason=reason,
+    )
+    pending = _batch.get()
+    if pending is None:
+        _append([event])
+    else:
+        pending.append(event)
     return event
+
+
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Queues the audit records of a transaction and appends them together at its end.
+
+    The chain's head is the one row every change to the trial locks, and a lock is held to the
+    commit: appended as they come, the first record would hold it through all the work that
+    follows; appended together, it is held for the last three statements of the transaction.
+    Use inside `transaction.atomic`, around the whole of the work; nothing is appended if it fails.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _append(pending)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chains the records after the head, under the head's row lock, in one insert."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_digest": GENESIS})
+        at = timezone.now()
+        for event in events:
+            event.id, event.at, event.prev_digest = head.last_seq + 1, at, head.last_digest
+            event.digest = record_digest(event.prev_digest, event.chained_content())
+            head.last_seq, head.last_digest = event.pk, event.digest
+        AuditEvent.objects.bulk_create(events)
+        head.save(update_fields=["last_seq", "last_digest"])
 
 
 def verify_audit_trail(progress: Callable[[int], None] | None = None, anchor: str | None = None) -> list[ChainProblem]:

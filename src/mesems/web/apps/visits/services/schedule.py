@@ -49,7 +49,7 @@ def _visit_row(participant: Participant, planned: PlannedVisit) -> Visit:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def start_schedule(
     participant: Participant, randomisation_date: dt.date, actor: Any = None
 ) -> ParticipantSchedule:
