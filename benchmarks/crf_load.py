@@ -1,7 +1,7 @@
 """Load test of the case report forms: N users saving forms at once on PostgreSQL.
 
-Starts a throwaway PostgreSQL database and a server on 127.0.0.1 (Django's threaded server, one
-thread per request, connections not pooled), gives each simulated research nurse a participant
+Starts a throwaway PostgreSQL database and the web app on 127.0.0.1 as it is served (`mesems serve`:
+gunicorn, a process per core with a pool of threads, persistent connections), gives each simulated research nurse a participant
 of her own, and lets every user save forms over the API for the given time: a new adverse event,
 an edit of the week-4 vital signs with its version and a reason, a new concomitant medication,
 in turn. It prints throughput, p50/p95 latency and errors (target 0) for one user (the baseline)
@@ -228,7 +228,7 @@ def main() -> int:
             seats = json.loads(django(env, str(args.users + 1), ",".join(SITES), code=SEED))
             port = free_port()
             server = subprocess.Popen(
-                [sys.executable, "-m", "mesems.web.manage", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                [sys.executable, "-m", "mesems", "serve", "--port", str(port)],
                 env=env,
                 cwd=REPO,
                 stdout=subprocess.DEVNULL,
@@ -243,7 +243,7 @@ def main() -> int:
                     time.sleep(0.2)
             baseline, baseline_wall = run(base, seats[:1], args.baseline_seconds)
             loaded, loaded_wall = run(base, seats[1:], args.seconds)
-            print(f"server: Django threaded server on 127.0.0.1, PostgreSQL, {os.cpu_count()} cores")
+            print(f"server: mesems serve (gunicorn) on 127.0.0.1, PostgreSQL, {os.cpu_count()} cores")
             report("1 user", baseline, baseline_wall)
             report(f"{args.users} users", loaded, loaded_wall)
             ratio = (len(loaded.latencies) / loaded_wall) / max(len(baseline.latencies) / baseline_wall, 1e-9)

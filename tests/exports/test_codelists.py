@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from mesems.exports.codelists import EDSS_STEPS, code_list_index
+from mesems.clinical.edss import EDSS_STEPS
+from mesems.exports.codelists import code_list_index
 from mesems.exports.tables import TABLES
 from mesems.protocol import Protocol
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mesems.errors import ExportError
-from mesems.exports.codelists import EDSS_STEPS
+from mesems.clinical.edss import EDSS_STEPS
 from mesems.exports.tables import TABLES
 from mesems.exports.tableset import InputProblems, TrialTables, blind, read_tables
 from mesems.protocol import Protocol

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from mesems.exports.codelists import EDSS_STEPS
+from mesems.clinical.edss import EDSS_STEPS
 from mesems.exports.tables import TABLES
 from mesems.exports.tableset import POLARS_TYPES, TrialTables, record_keys, text_of
 from mesems.protocol import Protocol

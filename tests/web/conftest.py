@@ -16,6 +16,16 @@ from mesems.protocol import load_protocol
 PASSWORD = "correct-Horse-battery-9"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A live server's threads close their database connection after each request (as with
+    CONN_MAX_AGE=0), so none is left open on the test database when the run drops it. Persistent
+    connections are exercised by the servers the crash-safety test and the benchmarks start."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture
 def trial(db: Any) -> Any:
     from mesems.web.apps.trials.services import install_protocol

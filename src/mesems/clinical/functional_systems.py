@@ -1,7 +1,7 @@
 """The EDSS form: the EDSS on its valid steps and Kurtzke's functional-system (FS) scores.
 
 Each FS has its own scale (Kurtzke 1983): pyramidal, sensory, bowel and bladder and visual 0-6;
-cerebellar, brainstem and cerebral 0-5. The EDSS itself is checked by `mesems.clinical.edss`
+cerebellar, brainstem and cerebral 0-5; other 0-1. The EDSS itself is checked by `mesems.clinical.edss`
 (0, 1.0, 1.5, ..., 9.5, 10; no 0.5).
 """
 
@@ -22,7 +22,13 @@ FS_MAXIMUM: dict[str, int] = {
     "fs_bowel_bladder": 6,
     "fs_visual": 6,
     "fs_cerebral": 5,
+    "fs_other": 1,
 }
+"""Highest grade of each Kurtzke functional system (Kurtzke, Neurology 1983;33:1444-52); "other" is
+0 or 1 (any other finding attributable to MS)."""
+
+SCORED_FS: tuple[str, ...] = tuple(name for name in FS_MAXIMUM if name != "fs_other")
+"""The seven systems the EDSS form scores; "other" is carried by exports when a source records it."""
 
 
 def check_fs_score(field: str, value: Any) -> list[Problem]:

@@ -10,23 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mesems.clinical.edss import EDSS_STEPS
+from mesems.clinical.functional_systems import FS_MAXIMUM
 from mesems.exports.tables import TABLES
 from mesems.protocol import Protocol
-
-EDSS_STEPS: tuple[float, ...] = (0.0, *(x / 2 for x in range(2, 21)))
-"""EDSS takes 0, 1.0, 1.5 ... 9.5, 10 and never 0.5 (PROTOCOL.md, rules the software must get right)."""
-
-FS_MAXIMUM: dict[str, int] = {
-    "fs_pyramidal": 6,
-    "fs_cerebellar": 5,
-    "fs_brainstem": 5,
-    "fs_sensory": 6,
-    "fs_bowel_bladder": 6,
-    "fs_visual": 6,
-    "fs_cerebral": 5,
-    "fs_other": 1,
-}
-"""Highest grade of each Kurtzke functional system (Kurtzke, Neurology 1983;33:1444-52)."""
 
 
 @dataclass(frozen=True)

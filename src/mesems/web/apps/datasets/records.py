@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 from django.utils import timezone
 
+from mesems.clinical.functional_systems import SCORED_FS
 from mesems.protocol import Protocol
 from mesems.randomisation import normalise_product_code
 from mesems.web.apps.cellproduct.models import Bag
@@ -21,7 +22,6 @@ from mesems.web.apps.datasets.frames import (
 )
 from mesems.web.apps.visits.models import EdssAssessment, Infusion, Labs, MriRead, Visit, VitalSigns, Weight
 
-FS_FIELDS = ("fs_pyramidal", "fs_cerebellar", "fs_brainstem", "fs_sensory", "fs_bowel_bladder", "fs_visual", "fs_cerebral")
 
 
 def _query(model: type, table: str, fields: dict[str, str], **where: object) -> pl.DataFrame:
@@ -64,7 +64,7 @@ def mri_and_gel(protocol: Protocol, sequences: pl.DataFrame | None) -> tuple[Dum
 
 
 def edss() -> Dumped:
-    fields = {"week": "visit__week", "assessment_date": "assessed_on", "edss": "edss", **{f: f for f in FS_FIELDS}}
+    fields = {"week": "visit__week", "assessment_date": "assessed_on", "edss": "edss", **{f: f for f in SCORED_FS}}
     frame = _query(EdssAssessment, "edss", fields)
     return Dumped("edss", ordered(frame, "edss"), (source(EdssAssessment, frame, "record_pk", ["participant_id", "assessment_date"]),))
 
