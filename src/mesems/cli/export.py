@@ -90,9 +90,12 @@ def _from_db(kind: str, out: Path, unblinded: bool, role: str | None, user: str 
     typer.echo(f"wrote {out}: {kind}, {kind_text}, {record.participants} participants; recorded as export {record.pk}, data snapshot {record.snapshot_digest}")
 
 
-def _run(input_dir: Path | None, protocol_file: Path | None, unblinded: bool, role: str | None, write: Callable[[TrialTables, Protocol, str | None, Callable[[str], None]], ExportResult],
-         *, source: tuple[str, Path, bool, str | None]) -> None:
-    kind, out, from_db, user = source
+Writer = Callable[[TrialTables, Path, Protocol, str | None, Callable[[str], None]], ExportResult]
+"""Writes blinded-or-not tables to `out` for a role, telling each step."""
+
+
+def _run(kind: str, out: Path, write: Writer, input_dir: Path | None, protocol_file: Path | None, unblinded: bool, role: str | None,
+         from_db: bool, user: str | None) -> None:
     if from_db == (input_dir is not None):
         raise ExportError("give either --input DIR or --from-db", field="input")
     if from_db and protocol_file is not None:
@@ -108,52 +111,42 @@ def _run(input_dir: Path | None, protocol_file: Path | None, unblinded: bool, ro
             protocol = load_protocol(protocol_file)
             tables, checked_role = _prepare(read_tables(input_dir, protocol), unblinded, role)  # type: ignore[arg-type]
             step("writing")
-            result = write(tables, protocol, checked_role, step)
+            result = write(tables, out, protocol, checked_role, step)
     except InputProblems as problems:
         raise _report(problems) from None
     _done(result)
 
 
-@app.command("csv")
-def csv_command(
-    input_dir: Path | None = INPUT,
-    out: Path = typer.Option(..., "--out", help="New directory for the CSV, Parquet and data dictionary files."),
-    unblinded: bool = UNBLINDED,
-    role: str | None = ROLE,
-    protocol_file: Path | None = PROTOCOL,
-    from_db: bool = FROM_DB,
-    user: str | None = USER,
-) -> None:
-    """Every table as CSV and Parquet, with a data dictionary."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_flat(t, out, p, role=r), source=("csv", out, from_db, user))
+def _export_command(kind: str, out_help: str, summary: str, write: Writer) -> None:
+    """The three exports share their options and their run; they differ in what they write."""
+
+    def command(
+        input_dir: Path | None = INPUT,
+        out: Path = typer.Option(..., "--out", help=out_help),
+        unblinded: bool = UNBLINDED,
+        role: str | None = ROLE,
+        protocol_file: Path | None = PROTOCOL,
+        from_db: bool = FROM_DB,
+        user: str | None = USER,
+    ) -> None:
+        _run(kind, out, write, input_dir, protocol_file, unblinded, role, from_db, user)
+
+    command.__doc__ = summary
+    app.command(kind)(command)
 
 
-@app.command("odm")
-def odm_command(
-    input_dir: Path | None = INPUT,
-    out: Path = typer.Option(..., "--out", help="The ODM 1.3.2 XML file to write."),
-    unblinded: bool = UNBLINDED,
-    role: str | None = ROLE,
-    protocol_file: Path | None = PROTOCOL,
-    from_db: bool = FROM_DB,
-    user: str | None = USER,
-) -> None:
-    """Study metadata and clinical data with audit records as one ODM 1.3.2 file, schema-checked."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_odm(t, out, p, role=r, progress=step), source=("odm", out, from_db, user))
-
-
-@app.command("sdtm")
-def sdtm_command(
-    input_dir: Path | None = INPUT,
-    out: Path = typer.Option(..., "--out", help="New directory for the .xpt datasets and define.xml."),
-    unblinded: bool = UNBLINDED,
-    role: str | None = ROLE,
-    protocol_file: Path | None = PROTOCOL,
-    from_db: bool = FROM_DB,
-    user: str | None = USER,
-) -> None:
-    """SDTM datasets as SAS transport v5 files with define.xml 2.0."""
-    _run(input_dir, protocol_file, unblinded, role, lambda t, p, r, step: write_sdtm(t, out, p, role=r), source=("sdtm", out, from_db, user))
+_export_command(
+    "csv", "New directory for the CSV, Parquet and data dictionary files.", "Every table as CSV and Parquet, with a data dictionary.",
+    lambda tables, out, protocol, role, step: write_flat(tables, out, protocol, role=role),
+)
+_export_command(
+    "odm", "The ODM 1.3.2 XML file to write.", "Study metadata and clinical data with audit records as one ODM 1.3.2 file, schema-checked.",
+    lambda tables, out, protocol, role, step: write_odm(tables, out, protocol, role=role, progress=step),
+)
+_export_command(
+    "sdtm", "New directory for the .xpt datasets and define.xml.", "SDTM datasets as SAS transport v5 files with define.xml 2.0.",
+    lambda tables, out, protocol, role, step: write_sdtm(tables, out, protocol, role=role),
+)
 
 
 @app.command("import-odm")
