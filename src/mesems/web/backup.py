@@ -156,14 +156,18 @@ class CheckedBackup:
     data_sha256: str
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _lines(path: Path) -> Iterator[bytes]:
     try:
+        with path.open("rb") as start:
+            if start.read(2) != GZIP_MAGIC:
+                raise BackupError(f"{path} is not a mesems backup (not gzip-compressed)")
         with gzip.open(path, "rb") as stream:
             yield from stream
     except FileNotFoundError:
         raise BackupError(f"{path} does not exist") from None
-    except gzip.BadGzipFile:
-        raise BackupError(f"{path} is not a mesems backup (not gzip-compressed)") from None
     except EOFError:
         raise BackupError(f"{path} is damaged: it ends early (cut short?); refusing to restore") from None
     except (zlib.error, OSError) as exc:
