@@ -49,7 +49,10 @@ def test_infusion_code_is_the_bag_checked_at_the_bedside() -> None:
     assert check_bedside_code("p-7f3k", "P-7F3K", 1) == [] and check_bedside_code("7F3K ", "P-7F3K", 1) == []
     assert check_bedside_code(None, None, 1) == []  # left to the required check
     [before] = check_bedside_code("P-7F3K", None, 2)
-    assert (before.field, before.code) == ("product_code", "no_bedside_check") and "for period 2 yet" in before.message
+    assert (before.field, before.code) == (
+        "product_code",
+        "no_bedside_check",
+    ) and "for period 2 yet" in before.message
     [other] = check_bedside_code("P-9ABC", "P-7F3K", 1)
     assert (other.field, other.code) == ("product_code", "not_the_checked_bag")
     assert "P-9ABC is not the bag that passed the bedside check for period 1 (P-7F3K)" in other.message

@@ -66,7 +66,9 @@ def check_infusion(
     return problems
 
 
-def check_bedside_code(product_code: str | None, checked_code: str | None, period: int | None) -> list[Problem]:
+def check_bedside_code(
+    product_code: str | None, checked_code: str | None, period: int | None
+) -> list[Problem]:
     """With a cell product, the record carries the code of the bag that passed the bedside check for
     this participant and period, so the paper record cannot bypass the check. `checked_code` is
     None before that check. Both codes are blinded: naming them tells nobody what a bag held."""

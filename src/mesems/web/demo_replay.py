@@ -36,12 +36,13 @@ THAW_TO_BEDSIDE = dt.timedelta(minutes=20)
 """A thawed bag reaches the bedside this long after the lab thawed it (the protocol allows 60 minutes)."""
 
 SIMULATED_FORMS: dict[str, tuple[str, dict[str, str]]] = {
-    "vital_signs": ("vital_signs", {"systolic_bp": "systolic_bp", "diastolic_bp": "diastolic_bp", "heart_rate": "pulse",
-                                    "temperature_c": "temperature_c"}),
+    "vital_signs": ("vital_signs", {"systolic_bp": "systolic_bp", "diastolic_bp": "diastolic_bp",
+                                    "heart_rate": "pulse", "temperature_c": "temperature_c"}),
     "weight": ("vital_signs", {"weight_kg": "weight_kg"}),
     "labs": ("labs", {"wbc": "wbc", "egfr": "egfr"}),
     "edss": ("edss", {"edss": "edss"}),
-    "mri": ("mri", {"gel": "gel", "new_t2": "new_t2", "t2_volume_ml": "t2_volume_ml", "black_holes": "black_holes"}),
+    "mri": ("mri", {"gel": "gel", "new_t2": "new_t2", "t2_volume_ml": "t2_volume_ml",
+                    "black_holes": "black_holes"}),
 }  # fmt: skip
 """Form -> (simulated table, {form field: column}): what the simulator measures at a visit, so the
 analysis of the demo's database is the analysis of the simulated trial. A field the simulator
@@ -58,6 +59,12 @@ class SimulatedVisit:
     recorded: Recorded
 
 
+def _measured(row: dict[str, Any] | None, fields: dict[str, str]) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {field: row[column] for field, column in fields.items() if row[column] is not None}
+
+
 def simulated_visits(trial: SimulatedTrial) -> dict[tuple[str, str], SimulatedVisit]:
     """Every visit of the simulated trial by (simulated participant, visit id)."""
     by_visit = {
@@ -67,12 +74,11 @@ def simulated_visits(trial: SimulatedTrial) -> dict[tuple[str, str], SimulatedVi
     visits = {}
     for row in trial.rows("visits"):
         key = (row["participant_id"], row["week"])
-        recorded: dict[str, dict[str, Any] | None] = {}
-        for form, (table, fields) in SIMULATED_FORMS.items():
-            measured = by_visit[table].get(key)
-            recorded[form] = None if measured is None else {
-                field: measured[column] for field, column in fields.items() if measured[column] is not None}
-        visits[(row["participant_id"], row["visit_id"])] = SimulatedVisit(row["status"], row["actual_date"], recorded)
+        recorded = {form: _measured(by_visit[table].get(key), fields)
+                    for form, (table, fields) in SIMULATED_FORMS.items()}  # fmt: skip
+        visits[(row["participant_id"], row["visit_id"])] = SimulatedVisit(
+            row["status"], row["actual_date"], recorded
+        )
     return visits
 
 
@@ -133,7 +139,8 @@ class Replay:
         code = Screening.objects.get(pk=done.pk).participant.code
         planned = candidate.planned_randomisation_date
         self.queue.add(planned - dt.timedelta(days=1), partial(self.release, code, candidate.weight_kg))
-        self.queue.add(planned, partial(self.allocate, code, candidate.site_id, self.simulated_ids[candidate.index]))
+        sim_id = self.simulated_ids[candidate.index]
+        self.queue.add(planned, partial(self.allocate, code, candidate.site_id, sim_id))
 
     def release(self, code: str, weight_kg: float) -> None:
         lab = self.user(Role.CELL_LAB)
@@ -148,9 +155,11 @@ class Replay:
         self.randomised.append(code)
         for visit in Visit.objects.filter(participant__code=code, week__isnull=False).order_by("target_date"):
             seen = self.simulated.get((sim_id, visit.code))
-            if seen is not None and seen.status == "done" and seen.day is not None:
+            if seen is None:
+                continue
+            if seen.status == "done" and seen.day is not None:
                 self.queue.add(seen.day, partial(self.visit, code, site, visit.code, seen.day, seen.recorded))
-            elif seen is not None and seen.status == "missed":
+            elif seen.status == "missed":
                 self.queue.add(visit.missed_from, partial(self.missed_visit, code, site, visit.code))
         for row in self.adverse_events.get(sim_id, []):
             stop = row.get("stop_date")
@@ -162,7 +171,8 @@ class Replay:
         nurse checks it at the bedside before the visit's forms, whose infusion record carries it."""
         nurse = self.user(Role.NURSE, site)
         visit = Visit.objects.get(participant__code=code, code=visit_code)
-        period = dosing_period(current_protocol().periods, visit.week) if "infusion" in visit.assessments else None
+        infused = "infusion" in visit.assessments
+        period = dosing_period(current_protocol().periods, visit.week) if infused else None
         bag = self.thaw(code, period) if period is not None else None
         with at(day, THAW_TO_BEDSIDE):
             recorded = dict(measured)
@@ -178,11 +188,13 @@ class Replay:
         return bag.code
 
     def missed_visit(self, code: str, site: str, visit_code: str) -> None:
-        """Reported not done once its window has closed, and logged as a deviation as the simulator logs it."""
+        """Reported not done once its window has closed, and logged as a deviation as the simulator
+        logs it."""
         nurse = self.user(Role.NURSE, site)
         report_visit(nurse, code, visit_code, {"missed": True, "missed_reason": "did not come"})
-        save_record(nurse, "deviation", code, {"category": "procedure", "description": f"{visit_code} missed",
-                                               "found_how": "site_report", "found_on": timezone.localdate()})
+        deviation = {"category": "procedure", "description": f"{visit_code} missed", "found_how": "site_report",
+                     "found_on": timezone.localdate()}  # fmt: skip
+        save_record(nurse, "deviation", code, deviation)
 
     def adverse_event(self, code: str, site: str, row: dict[str, Any]) -> None:
         nurse = self.user(Role.NURSE, site)
@@ -232,7 +244,8 @@ class Replay:
             raise_query(monitor, "vital_signs", record.pk, "systolic_bp", "Source notes give another blood pressure: please check")
         for code in self.randomised[:4]:
             participant = Participant.objects.get(code=code)
-            complete = [v.visit for v in visit_views(participant) if v.visit.visit_date and v.completeness.complete]
+            views = visit_views(participant)
+            complete = [v.visit for v in views if v.visit.visit_date and v.completeness.complete]
             if complete:
                 investigator = self.user(Role.INVESTIGATOR, participant.site.code)
                 sign_visit(investigator, code, complete[-1].code, self.passwords[investigator.username])

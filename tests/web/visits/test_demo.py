@@ -31,7 +31,10 @@ def test_fill_visits_with_recorded_values_then_sign_and_query(randomised: Any, m
     rng = np.random.default_rng(7)
     past = Visit.objects.filter(participant=participant, week__isnull=False, target_date__lt=site_today())
     for visit in past.order_by("target_date"):
-        recorded = {"infusion": {"product_code": f"LOT-{visit.code}"}, "mri": None if visit.code == "W12" else {"gel": 3}}
+        recorded = {
+            "infusion": {"product_code": f"LOT-{visit.code}"},
+            "mri": None if visit.code == "W12" else {"gel": 3},
+        }
         fill_visit(nurse, participant.code, visit.code, visit.target_date, rng, recorded)
     assert [v.code for v in past.order_by("target_date")] == ["W00", "W04", "W08", "W12", "W16", "W20", "W24"]
     views = {v.visit.code: v for v in visit_views(participant)}

@@ -22,8 +22,8 @@ class Ward:
     """The nurse (over the API and as a user of the services), the lab and the participant's bags by
     period, after randomisation with a released product and week 0 reported with a weight."""
 
-    def __init__(self, api: Any, nurse: Any, lab: Any, bags: dict[int, str], day: str) -> None:
-        self.api, self.nurse, self.lab, self.bags, self.day = api, nurse, lab, bags, day
+    def __init__(self, api: Any, nurse: Any, lab_user: Any, bags: dict[int, str], day: str) -> None:
+        self.api, self.nurse, self.lab, self.bags, self.day = api, nurse, lab_user, bags, day
 
     def check_at_bedside(self, period: int) -> None:
         from mesems.web.apps.cellproduct.bedside import bedside_infusion
@@ -33,7 +33,13 @@ class Ward:
         bedside_infusion(self.nurse, CODE, True, self.bags[period])
 
     def infusion(self, visit: str, product_code: str) -> dict[str, Any]:
-        return {"visit": visit, "infused_on": self.day, "product_code": product_code, "dose_per_kg": 1.5e6, "volume_ml": 100}
+        return {
+            "visit": visit,
+            "infused_on": self.day,
+            "product_code": product_code,
+            "dose_per_kg": 1.5e6,
+            "volume_ml": 100,
+        }
 
     def post(self, visit: str, product_code: str) -> Any:
         return self.api.post(f"/participants/{CODE}/crf/infusion", self.infusion(visit, product_code))
@@ -53,7 +59,9 @@ def ward(gated_list: Any, lab: Any, consented: Any, api: Any) -> Ward:  # noqa: 
     allocate_next(CODE, nurse, "req-infusion-0001")
     day = week0(participant).isoformat()
     assert report(client, CODE, "W00", week0(participant)).status_code == 200
-    weight = client.post(f"/participants/{CODE}/crf/weight", {"visit": "W00", "measured_on": day, "weight_kg": 70})
+    weight = client.post(
+        f"/participants/{CODE}/crf/weight", {"visit": "W00", "measured_on": day, "weight_kg": 70}
+    )
     assert weight.status_code == 201, weight.json()
     bags = {b.period: b.code for b in Bag.objects.filter(product__participant=participant)}
     return Ward(client, nurse, lab, bags, day)
@@ -69,7 +77,8 @@ def _counts() -> tuple[int, int]:
 def _refused(answer: Any, rule: str) -> str:
     assert answer.status_code == 422, answer.json()
     body = answer.json()
-    assert body["field"] == "product_code" and [(e["field"], e["rule"]) for e in body["errors"]] == [("product_code", rule)]
+    assert body["field"] == "product_code"
+    assert [(e["field"], e["rule"]) for e in body["errors"]] == [("product_code", rule)]
     message = body["errors"][0]["message"]
     assert "msc" not in message.lower() and "placebo" not in message.lower()
     return message
@@ -78,7 +87,10 @@ def _refused(answer: Any, rule: str) -> str:
 def test_a_code_typed_before_the_bedside_check_is_refused_and_nothing_is_saved(ward: Ward) -> None:
     before = _counts()
     message = _refused(ward.post("W00", ward.bags[1]), "no_bedside_check")
-    assert "no bag has passed the bedside check for period 1 yet" in message and "scan the bag at the bedside first" in message
+    assert (
+        "no bag has passed the bedside check for period 1 yet" in message
+        and "scan the bag at the bedside first" in message
+    )
     assert _counts() == before
 
 
@@ -86,8 +98,11 @@ def test_another_code_is_refused_naming_both_codes_and_nothing_is_saved(ward: Wa
     ward.check_at_bedside(1)
     before = _counts()
     message = _refused(ward.post("W00", ward.bags[2]), "not_the_checked_bag")
-    assert f"{ward.bags[2]} is not the bag that passed the bedside check for period 1 ({ward.bags[1]})" in message
-    assert _refused(ward.post("W00", "P-XXXX"), "not_the_checked_bag")
+    assert (
+        f"{ward.bags[2]} is not the bag that passed the bedside check for period 1 ({ward.bags[1]})"
+        in message
+    )
+    _refused(ward.post("W00", "P-XXXX"), "not_the_checked_bag")
     assert _counts() == before
 
 
@@ -107,27 +122,33 @@ def test_week_24_doses_period_2_and_takes_only_its_bag(ward: Ward) -> None:
     message = _refused(ward.post("W24", ward.bags[1]), "no_bedside_check")
     assert "for period 2" in message
     ward.check_at_bedside(2)
-    assert _refused(ward.post("W24", ward.bags[1]), "not_the_checked_bag")
+    _refused(ward.post("W24", ward.bags[1]), "not_the_checked_bag")
     saved = ward.post("W24", ward.bags[2])
     assert saved.status_code == 201, saved.json()
+
+
+def _product_code_field(answer: Any) -> str:
+    return answer.content.decode().split('id="field-product_code"')[1].split('id="field-dose_per_kg"')[0]
 
 
 def test_the_page_shows_the_refusal_at_the_field_and_offers_the_checked_bag(ward: Ward) -> None:
     client = Client()
     client.force_login(ward.nurse)
     url = f"/site/p/{CODE}/new/infusion/?visit=W00"
+
+    def posted(product_code: str) -> Any:
+        return client.post(url, {k: str(v) for k, v in ward.infusion("W00", product_code).items()})
+
     before = _counts()
-    page = client.post(url, {k: str(v) for k, v in ward.infusion("W00", ward.bags[1]).items()}).content.decode()
-    field = page.split('id="field-product_code"')[1].split('id="field-dose_per_kg"')[0]
+    field = _product_code_field(posted(ward.bags[1]))
     assert "no bag has passed the bedside check for period 1 yet" in field and "autofocus" in field
     assert _counts() == before
-    assert f'value="{ward.bags[1]}"' not in client.get(url).content.decode()
+    assert f'value="{ward.bags[1]}"' not in _product_code_field(client.get(url))
     ward.check_at_bedside(1)
-    blank = client.get(url).content.decode().split('id="field-product_code"')[1].split('id="field-dose_per_kg"')[0]
-    assert f'value="{ward.bags[1]}"' in blank
-    wrong = client.post(url, {k: str(v) for k, v in ward.infusion("W00", ward.bags[2]).items()}).content.decode()
-    assert f"{ward.bags[2]} is not the bag that passed the bedside check for period 1 ({ward.bags[1]})" in wrong
-    saved = client.post(url, {k: str(v) for k, v in ward.infusion("W00", ward.bags[1]).items()})
+    assert f'value="{ward.bags[1]}"' in _product_code_field(client.get(url))
+    wrong = f"{ward.bags[2]} is not the bag that passed the bedside check for period 1 ({ward.bags[1]})"
+    assert wrong in _product_code_field(posted(ward.bags[2]))
+    saved = posted(ward.bags[1])
     assert saved.status_code == 302 and _counts()[0] == before[0] + 1
 
 

@@ -44,7 +44,8 @@ def next_period(participant: Participant) -> int | None:
 def checked_bag_code(participant: Participant, period: int) -> str | None:
     """The code of the bag that passed the bedside check for this participant and period, None
     before the check: the case report form's infusion record must carry this code."""
-    return Infusion.objects.filter(participant=participant, period=period).values_list("bag__code", flat=True).first()
+    infused = Infusion.objects.filter(participant=participant, period=period)
+    return infused.values_list("bag__code", flat=True).first()
 
 
 def facts_of(bag: Bag | None) -> BagFacts | None:

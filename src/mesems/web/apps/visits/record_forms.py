@@ -211,7 +211,9 @@ class InfusionForm(CrfForm):
             weight.measured_on if weight else None,
         )
         if self.gated:
-            problems += check_bedside_code(values.get("product_code"), self.checked_code(), self.dosing_period())
+            problems += check_bedside_code(
+                values.get("product_code"), self.checked_code(), self.dosing_period()
+            )
         return problems
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
