@@ -27,6 +27,37 @@ print(json.dumps({"audit": [str(p) for p in verify_audit_trail()], "status": pag
                   "placebo": "placebo" in page.content.decode().lower()}))
 """
 
+MEASURED_AS_SIMULATED = """
+import json
+from mesems.web.bootstrap import setup_django
+setup_django()
+from django.utils import timezone
+from mesems.schedule import dosing_period
+from mesems.web.apps.trials.services import current_protocol
+from mesems.web.apps.cellproduct.models import Infusion as Bedside
+from mesems.web.apps.visits.models import EdssAssessment, Infusion, MriRead, Visit, Weight
+from mesems.web.demo import simulated_demo_trial
+today = timezone.localdate()
+trial = simulated_demo_trial(today)
+who = {r["participant_id"]: (r["site_id"], r["randomisation_date"].isoformat()) for r in trial.rows("participants")}
+def simulated(table, column, on):
+    return sorted((*who[r["participant_id"]], r["week"], r[column]) for r in trial.rows(table) if r["week"] is not None and r[on] < today)
+def recorded(model, field):
+    rows = model.objects.select_related("participant__site", "participant__schedule", "visit")
+    return sorted((r.participant.site.code, r.participant.schedule.randomisation_date.isoformat(), r.visit.week, getattr(r, field)) for r in rows)
+checked = {(i.participant_id, i.period): i.bag.code for i in Bedside.objects.select_related("bag")}
+periods = current_protocol().periods
+print(json.dumps({
+    "infusions": Infusion.objects.count(),
+    "unchecked": [i.pk for i in Infusion.objects.select_related("visit") if checked.get((i.participant_id, dosing_period(periods, i.visit.week))) != i.product_code],
+    "gel": recorded(MriRead, "gel") == simulated("mri", "gel", "scan_date"),
+    "t2_volume": recorded(MriRead, "t2_volume_ml") == simulated("mri", "t2_volume_ml", "scan_date"),
+    "edss": recorded(EdssAssessment, "edss") == simulated("edss", "edss", "assessment_date"),
+    "weight": recorded(Weight, "weight_kg") == [r for r in simulated("vital_signs", "weight_kg", "assessment_date") if r[2] in (0, 24)],
+    "missed": [Visit.objects.filter(missed=True).count(), sum(r["status"] == "missed" for r in trial.rows("visits"))],
+}))
+"""
+
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
@@ -79,3 +110,15 @@ def test_demo_audit_chain_verifies_and_a_blinded_dashboard_renders(seeded: tuple
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"audit": [], "status": 200, "placebo": False}
+
+
+def test_demo_visits_carry_the_simulated_measurements_and_the_bags_checked_at_the_bedside(seeded: tuple[Path, str]) -> None:
+    """Each infusion record names the bag checked at the bedside for its period, and the forms hold
+    what the simulator measured (compared by site, randomisation date and week: the codes differ)."""
+    env = {"MESEMS_DATA_DIR": str(seeded[0]), "PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", MEASURED_AS_SIMULATED], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer.pop("infusions") > 20 and answer.pop("unchecked") == []
+    missed = answer.pop("missed")
+    assert missed[0] == missed[1] and answer == {"gel": True, "t2_volume": True, "edss": True, "weight": True}

@@ -11,7 +11,7 @@ from mesems.clinical.disposition import (
     check_end_of_study,
     check_ms_history,
 )
-from mesems.clinical.infusion import check_infusion, total_dose
+from mesems.clinical.infusion import check_bedside_code, check_infusion, total_dose
 from mesems.clinical.medication import check_conmed, drug_class_of, medication_flag
 from mesems.clinical.mri import check_mri_read
 from mesems.protocol import load_protocol
@@ -43,6 +43,20 @@ def test_infusion_dose_and_weight_recency() -> None:
     assert codes(check_infusion({**good, "dose_per_kg": 3e6}, TODAY, dose, 70, TODAY)) == ["out_of_range"]
     assert codes(check_infusion({**good, "reaction": True}, TODAY, dose, 70, TODAY)) == ["required"]
     assert total_dose(1.5e6, 70) == 1.05e8 and total_dose(None, 70) is None
+
+
+def test_infusion_code_is_the_bag_checked_at_the_bedside() -> None:
+    assert check_bedside_code("p-7f3k", "P-7F3K", 1) == [] and check_bedside_code("7F3K ", "P-7F3K", 1) == []
+    assert check_bedside_code(None, None, 1) == []  # left to the required check
+    [before] = check_bedside_code("P-7F3K", None, 2)
+    assert (before.field, before.code) == (
+        "product_code",
+        "no_bedside_check",
+    ) and "for period 2 yet" in before.message
+    [other] = check_bedside_code("P-9ABC", "P-7F3K", 1)
+    assert (other.field, other.code) == ("product_code", "not_the_checked_bag")
+    assert "P-9ABC is not the bag that passed the bedside check for period 1 (P-7F3K)" in other.message
+    assert "for this visit" in check_bedside_code("P-7F3K", None, None)[0].message
 
 
 VERSIONS = [

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mesems.protocol import load_protocol
-from mesems.schedule import dosing_dates, period_of_date, period_of_week
+from mesems.schedule import dosing_dates, dosing_period, period_of_date, period_of_week
 
 PERIODS = load_protocol().periods
 WEEK0 = dt.date(2026, 1, 5)
@@ -16,6 +16,10 @@ WEEK0 = dt.date(2026, 1, 5)
 
 def test_visit_weeks() -> None:
     assert [period_of_week(PERIODS, w) for w in (0, 4, 12, 24, 28, 36, 48)] == [1, 1, 1, 1, 2, 2, 2]
+
+
+def test_the_week_24_visit_closes_period_1_but_its_infusion_doses_period_2() -> None:
+    assert [dosing_period(PERIODS, w) for w in (0, 4, 24, 28, None)] == [1, None, 2, None, None]
 
 
 def test_event_on_the_second_dosing_day_is_period_2() -> None:

@@ -188,6 +188,26 @@ def _second_factor_wrong(web: Web) -> Outcome:
     return _answer(client.post("/account/second-factor/", {"code": "12"}))
 
 
+def _infusion_before_the_bedside_check(client: Client, path: str) -> Outcome:
+    """SE-KAR-0001 at week 0 (visit reported, weight taken) records an infusion on the case report
+    form although no bag has passed the bedside check: the bag code typed is refused at its field."""
+    from mesems.web.apps.accounts.models import User
+    from mesems.web.apps.trials.models import Participant
+    from mesems.web.apps.visits.services import report_visit, save_record, site_today, start_schedule
+
+    participant = Participant.objects.select_related("site").get(code="SE-KAR-0001")
+    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.RANDOMISED)
+    day = site_today(participant.site)
+    start_schedule(participant, day)
+    nurse = User.objects.get(username="nurse-se-kar")
+    report_visit(nurse, participant.code, "W00", {"visit_date": day, "ae_review": "no", "conmed_review": "no", "relapse_review": "no"})
+    save_record(nurse, "weight", participant.code, {"measured_on": day, "weight_kg": 70}, visit_code="W00")
+    body = {"visit": "W00", "infused_on": day.isoformat(), "product_code": "P-7F3K", "dose_per_kg": 1.5e6, "volume_ml": 100}
+    if path.startswith("/api/"):
+        return _post_json(client, path, body)
+    return _answer(client.post(path, body))
+
+
 CORRECTION = "/api/participants/SE-KAR-0001"
 EDIT = "/participants/SE-KAR-0001/edit/"
 
@@ -206,6 +226,7 @@ WEB_CASES: dict[str, Callable[[Web], Outcome]] = {
     "api-unknown-course": lambda w: _post_json(w.token(Role.DATA_MANAGER), CORRECTION, {"version": 1, "reason": "r", "ms_course": "XX"}, "patch"),
     "api-nul": lambda w: _post_json(w.token(Role.DATA_MANAGER), CORRECTION, '{"version": 1, "reason": "a\\u0000b"}', "patch"),
     "api-control-character": lambda w: _post_json(w.token(Role.DATA_MANAGER), CORRECTION, '{"version": 1, "reason": "a\\u0015b"}', "patch"),
+    "api-infusion-before-bedside-check": lambda w: _infusion_before_the_bedside_check(w.token(Role.NURSE, "SE-KAR"), "/api/participants/SE-KAR-0001/crf/infusion"),
     "api-session-without-csrf": lambda w: _post_json(w.signed_in(Role.DATA_MANAGER, csrf=True), CORRECTION, {"version": 1, "reason": "r", "ms_course": "SP"}, "patch"),
     "form-login-wrong-password": lambda w: _answer(Client().post("/login/", {"username": w.make_user(Role.MONITOR).username, "password": "nope"})),
     "form-login-locked": _form_login_locked,
@@ -215,6 +236,7 @@ WEB_CASES: dict[str, Callable[[Web], Outcome]] = {
     "form-correction-stale": lambda w: _answer(w.signed_in(Role.DATA_MANAGER).post(EDIT, {"ms_course": "SP", "reason": "r", "version": 5})),
     "form-correction-control-character": lambda w: _answer(w.signed_in(Role.DATA_MANAGER).post(EDIT, {"ms_course": "SP", "reason": "a\x15b", "version": 1})),
     "form-second-factor-wrong": _second_factor_wrong,
+    "form-infusion-before-bedside-check": lambda w: _infusion_before_the_bedside_check(w.signed_in(Role.NURSE, "SE-KAR"), "/site/p/SE-KAR-0001/new/infusion/?visit=W00"),
     "page-other-site": lambda w: _answer(w.signed_in(Role.NURSE, "SE-KAR").get("/participants/IT-01-0001/")),
     "page-role-denied": lambda w: _answer(w.signed_in(Role.NURSE, "SE-KAR").get(EDIT)),
     "page-idle-session": _idle_session,

@@ -14,6 +14,7 @@ from typing import Any
 
 from mesems.clinical.problems import Problem, in_range, not_in_future, required
 from mesems.protocol.model import DoseRule
+from mesems.randomisation import normalise_product_code
 
 
 def check_infusion(
@@ -63,6 +64,37 @@ def check_infusion(
                 )
             )
     return problems
+
+
+def check_bedside_code(
+    product_code: str | None, checked_code: str | None, period: int | None
+) -> list[Problem]:
+    """With a cell product, the record carries the code of the bag that passed the bedside check for
+    this participant and period, so the paper record cannot bypass the check. `checked_code` is
+    None before that check. Both codes are blinded: naming them tells nobody what a bag held."""
+    if not product_code:
+        return []
+    dosing = f"period {period}" if period is not None else "this visit"
+    if checked_code is None:
+        return [
+            Problem(
+                "product_code",
+                "no_bedside_check",
+                f"no bag has passed the bedside check for {dosing} yet: scan the bag at the bedside first, "
+                "then record the infusion here",
+            )
+        ]
+    typed, checked = normalise_product_code(product_code), normalise_product_code(checked_code)
+    if typed != checked:
+        return [
+            Problem(
+                "product_code",
+                "not_the_checked_bag",
+                f"{typed} is not the bag that passed the bedside check for {dosing} ({checked}); "
+                "enter the code on the bag that was infused",
+            )
+        ]
+    return []
 
 
 def total_dose(dose_per_kg: float | None, weight_kg: float | None) -> float | None:

@@ -35,6 +35,13 @@ def period_of_week(periods: Sequence[Period], week: int) -> int:
     return periods[-1].number
 
 
+def dosing_period(periods: Sequence[Period], week: int | None) -> int | None:
+    """The period that an infusion at a visit of `week` doses; None at a visit that doses none.
+
+    Not `period_of_week`: the week-24 visit closes period 1 but its infusion opens period 2."""
+    return next((p.number for p in periods if p.dosing_week is not None and p.dosing_week == week), None)
+
+
 def dosing_dates(
     periods: Sequence[Period], randomisation_date: dt.date, given: Mapping[int, dt.date] | None = None
 ) -> dict[int, dt.date]:

@@ -5,8 +5,10 @@ The simulator (`mesems.sim`) draws who is screened, when, and what happens to th
 is then replayed through the real services on its own date (`time_machine` holds the clock at
 that day), in date order, up to today: screening under the eligibility engine, consent, withdrawal
 before randomisation, the cell lab's released product, allocation from the loaded list, the
-visits with their forms, adverse events, an SAE whose reporting clock is running, signatures and
-open queries. The audit trail therefore reads as if the trial had been run day by day.
+visits on the days the simulator gave them with the values it measured (a thawed bag checked at
+the bedside before each infusion record), adverse events, an SAE whose reporting clock is
+running, signatures and open queries. The audit trail therefore reads as if the trial had been
+run day by day.
 """
 
 from __future__ import annotations
@@ -165,9 +167,10 @@ def seed_demo(protocol: Protocol, progress: Progress | None = None) -> DemoTrial
     return DemoTrial(logins, seeded=True, steps=steps)
 
 
-def at(day: dt.date) -> Any:
-    """The clock held at midday UTC of `day` (the same calendar day at every European site)."""
-    return time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=False)
+def at(day: dt.date, later: dt.timedelta = dt.timedelta(0)) -> Any:
+    """The clock held at midday UTC of `day` (the same calendar day at every European site), or
+    `later` than that for a step that follows another on the same day (thaw, then infusion)."""
+    return time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC) + later, tick=False)
 
 
 class EventQueue:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mesems.access import Role
 from mesems.errors import CellProductError
 from mesems.web.apps.allocation.services import allocate_next
-from mesems.web.apps.cellproduct.bedside import bedside_infusion
+from mesems.web.apps.cellproduct.bedside import bedside_infusion, checked_bag_code
 from mesems.web.apps.cellproduct.models import Bag, BedsideIncident, CustodyEvent, Infusion
 from mesems.web.apps.cellproduct.seeding import prepare_released_product
 from mesems.web.apps.cellproduct.services import thaw_bag
@@ -49,14 +49,18 @@ def test_mismatches_block_and_are_recorded_then_the_right_bag_is_infused(ready: 
     assert refused(nurse, "SE-KAR-0001", mine.code, now=timezone.now() + dt.timedelta(minutes=61)) == "bedside_thaw_expired"
     assert BedsideIncident.objects.count() == 5 and not Infusion.objects.exists()
     assert CustodyEvent.objects.filter(step="incident").count() == 5
+    participant = mine.product.participant
+    assert checked_bag_code(participant, 1) is None, "a refused scan checks no bag"
 
     record = bedside_infusion(nurse, "SE-KAR-0001", True, mine.code.lower().replace("p-", ""))
     assert (record.period, record.product_code) == (1, mine.code)
     assert Bag.objects.get(pk=mine.pk).state == "infused"
+    assert (checked_bag_code(participant, 1), checked_bag_code(participant, 2)) == (mine.code, None)
     assert refused(nurse, "SE-KAR-0001", mine.code) == "bedside_already_infused"
     assert refused(nurse, "SE-KAR-0001", later.code) == "bedside_not_thawed"
     thaw_bag(lab, later.code, "infusion room")
     assert bedside_infusion(nurse, "SE-KAR-0001", True, later.code).period == 2
+    assert checked_bag_code(participant, 2) == later.code
 
 
 def test_messages_are_the_same_for_both_bags(ready: dict[str, Any]) -> None:

@@ -158,8 +158,9 @@ def _visit(users: dict[Role, Any], clock: Clock, code: str, visit: Any, rng: np.
     nurse = users[Role.NURSE]
     clock.on(visit.target_date)
     report_visit(nurse, code, visit.code, {"visit_date": visit.target_date, "ae_review": "no", "conmed_review": "no", "relapse_review": "no"})
-    for key in sorted(collection_for(visit.assessments).forms, key=lambda k: k == "infusion"):
-        values = visit_values(key, visit.target_date, visit.week, rng)
+    collection = collection_for(visit.assessments)
+    for key in sorted(collection.forms, key=lambda k: k == "infusion"):
+        values = visit_values(key, visit.target_date, rng, collection.t2_required)
         if key == "infusion":
             bag = Bag.objects.get(product__participant__code=code, period=1 if visit.week == 0 else 2).code
             _infuse(users, clock, code, bag)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from mesems.protocol import load_protocol
 from tests.web.conftest import PASSWORD
 
 
@@ -17,6 +18,14 @@ def site_today() -> dt.date:
     """Today at the test sites (SE-KAR, IT-01: Central European time): forms refuse dates in the
     site's future, so tests count days from the site's calendar, not the machine's."""
     return dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
+
+
+def install_without_cell_product() -> Any:
+    """The MESEMS protocol without a cell product, where the infusion record's product code is
+    free text: for tests of the forms that are not about the bedside check."""
+    from mesems.web.apps.trials.services import install_protocol
+
+    return install_protocol(load_protocol().model_copy(update={"cell_product": None}))
 
 
 @pytest.fixture(autouse=True)

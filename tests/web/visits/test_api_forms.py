@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mesems.access import Role
-from tests.web.visits.conftest import days_ago, report, site_today, week0
+from tests.web.visits.conftest import days_ago, install_without_cell_product, report, site_today, week0
 
 pytestmark = pytest.mark.django_db
 CODE = "SE-KAR-0001"
@@ -52,6 +52,12 @@ def _weight(nurse: Any) -> None:
         ).status_code
         == 201
     )
+
+
+def _weight_and_free_text_codes(nurse: Any) -> None:
+    """The form's own rules, without the bedside check (tests/web/visits/test_infusion_bedside.py)."""
+    install_without_cell_product()
+    _weight(nurse)
 
 
 Case = tuple[str, Callable[[Any], dict[str, Any]], dict[str, Any], str, Callable[[Any], None] | None]
@@ -142,7 +148,7 @@ CASES: list[Case] = [
         },
         {"dose_per_kg": 5e6},
         "dose_per_kg",
-        _weight,
+        _weight_and_free_text_codes,
     ),
     (
         "relapse",
@@ -254,7 +260,7 @@ def test_derived_fields(nurse: Any) -> None:
         {"drug": "Tysabri", "indication": "MS", "start_date": days_ago(3), "ongoing": True},
     ).json()
     assert conmed["drug_class"] == "natalizumab" and "exclusion 5" in conmed["flag"]
-    _weight(nurse)
+    _weight_and_free_text_codes(nurse)
     infusion = nurse.post(
         f"/participants/{CODE}/crf/infusion",
         {

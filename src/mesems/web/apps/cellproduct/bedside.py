@@ -1,6 +1,7 @@
 """The bedside check and the infusion record it gates (issue 6, bedside check): a mismatch blocks
 the infusion record, is recorded as an incident, and the clinic is told why in words that are the
-same for both bags."""
+same for both bags. The case report form's infusion record then accepts only the code of the bag
+that passed (`checked_bag_code`)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def next_period(participant: Participant) -> int | None:
     done = Infusion.objects.filter(participant=participant).count()
     periods = len(current_protocol().periods)
     return done + 1 if done < periods else None
+
+
+def checked_bag_code(participant: Participant, period: int) -> str | None:
+    """The code of the bag that passed the bedside check for this participant and period, None
+    before the check: the case report form's infusion record must carry this code."""
+    infused = Infusion.objects.filter(participant=participant, period=period)
+    return infused.values_list("bag__code", flat=True).first()
 
 
 def facts_of(bag: Bag | None) -> BagFacts | None:

@@ -7,11 +7,12 @@ from typing import Any
 from mesems.clinical import disposition, measurements, medication
 from mesems.clinical.consent import check_consent
 from mesems.clinical.functional_systems import check_edss_assessment
-from mesems.clinical.infusion import check_infusion, total_dose
+from mesems.clinical.infusion import check_bedside_code, check_infusion, total_dose
 from mesems.clinical.mri import check_mri_read
 from mesems.clinical.problems import Problem
 from mesems.clinical.relapse import check_relapse, relapse_confirmed
-from mesems.schedule import period_of_date
+from mesems.schedule import dosing_period, period_of_date
+from mesems.web.apps.cellproduct.bedside import checked_bag_code
 from mesems.web.apps.visits.forms import CrfForm
 from mesems.web.apps.visits.models import (
     ConMed,
@@ -168,6 +169,27 @@ class InfusionForm(CrfForm):
             "reaction_description",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.gated and not self.is_bound and self.instance.pk is None:
+            checked = self.checked_code()
+            if checked is not None:
+                self.initial.setdefault("product_code", checked)
+
+    @property
+    def gated(self) -> bool:
+        """With a cell product the record takes only the bag that passed the bedside check; without
+        one the code on the product is free text."""
+        return self.context.protocol.cell_product is not None
+
+    def dosing_period(self) -> int | None:
+        visit = self.context.visit
+        return dosing_period(self.context.protocol.periods, visit.week) if visit is not None else None
+
+    def checked_code(self) -> str | None:
+        period = self.dosing_period()
+        return checked_bag_code(self.context.participant, period) if period is not None else None
+
     def latest_weight(self, values: dict[str, Any]) -> Weight | None:
         weights = Weight.objects.filter(
             participant=self.context.participant, measured_on__isnull=False, weight_kg__isnull=False
@@ -181,13 +203,18 @@ class InfusionForm(CrfForm):
         if dose is None:
             return [Problem(None, "no_dose_rule", "the protocol gives no dose rule for an infusion")]
         weight = self.latest_weight(values)
-        return check_infusion(
+        problems = check_infusion(
             values,
             self.context.today,
             dose,
             weight.weight_kg if weight else None,
             weight.measured_on if weight else None,
         )
+        if self.gated:
+            problems += check_bedside_code(
+                values.get("product_code"), self.checked_code(), self.dosing_period()
+            )
+        return problems
 
     def derive(self, values: dict[str, Any]) -> dict[str, Any]:
         weight = self.latest_weight(values)
