@@ -44,8 +44,13 @@ class Medication:
 
 
 def vital_signs(rng: np.random.Generator, weight_kg: float, dosing: bool) -> dict[str, Any]:
-    """Blood pressure, pulse, temperature; the weight is the dosing weight at an infusion visit."""
-    return {"systolic_bp": int(rng.normal(122, 12)), "diastolic_bp": int(rng.normal(78, 8)),
+    """Blood pressure, pulse, temperature; the weight is the dosing weight at an infusion visit.
+
+    The diastolic pressure is drawn as the systolic less a pulse pressure of at least 20 mmHg, so a
+    simulated reading is always one the vital-signs form accepts (diastolic below systolic)."""
+    systolic = int(np.clip(rng.normal(122, 12), 90, 190))
+    diastolic = systolic - int(np.clip(rng.normal(44, 8), 20, 70))
+    return {"systolic_bp": systolic, "diastolic_bp": diastolic,
             "pulse": int(rng.normal(72, 9)), "temperature_c": round(float(rng.normal(36.7, 0.3)), 1),
             "weight_kg": weight_kg if dosing else round(weight_kg + float(rng.normal(0, 0.8)), 1)}
 
