@@ -62,3 +62,19 @@ def test_no_change_is_no_save(people: dict[str, Any]) -> None:
 
     participant = correct_participant(people["manager"], "SE-KAR-0001", version=1, reason="same", values={"ms_course": "RR"})
     assert participant.version == 1 and not [e for e in history(participant) if e.action == "update"]
+
+
+def test_a_protocol_loaded_by_another_process_is_in_force_at_once(trial: Any) -> None:
+    """A server process must follow an amendment loaded by the CLI or another worker: the row is
+    written here behind the services' back, as another process would write it."""
+    from mesems.protocol import dump_protocol, protocol_digest
+    from mesems.web.apps.trials.models import ProtocolVersion
+    from mesems.web.apps.trials.services import current_protocol
+
+    before = current_protocol()
+    gate = before.randomisation.requires_released_product
+    amended = before.model_copy(update={"randomisation": before.randomisation.model_copy(update={"requires_released_product": not gate})})
+    ProtocolVersion.objects.create(trial_id=amended.identity.id, digest=protocol_digest(amended), text=dump_protocol(amended))
+    assert current_protocol().randomisation.requires_released_product is not gate
+    ProtocolVersion.objects.filter(digest=protocol_digest(amended)).delete()
+    assert current_protocol().randomisation.requires_released_product is gate

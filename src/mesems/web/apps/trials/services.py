@@ -31,17 +31,33 @@ def install_protocol(protocol: Protocol, actor: object | None = None) -> Protoco
             Site.objects.filter(pk=site.pk).update(**values)
         if changes:
             record_change(actor, "create" if site_created else "update", site, changes, reason="protocol loaded", site_code=site.code)
-    current_protocol.cache_clear()
     return version
 
 
-@functools.lru_cache(maxsize=1)
+_parsed: dict[str, Protocol] = {}
+"""The protocol in force, parsed, by its digest: parsing and checking a protocol file takes some 50 ms."""
+
+
+@functools.cache
+def _embedded_protocol() -> Protocol:
+    return load_protocol()
+
+
 def current_protocol() -> Protocol:
-    """The protocol in force: the newest loaded, or the embedded MESEMS protocol before any load."""
-    latest = ProtocolVersion.objects.first()
-    if latest is None:
-        return load_protocol()
-    return parse_protocol(latest.text, f"protocol {latest.digest[:12]}")
+    """The protocol in force: the newest loaded, or the embedded MESEMS protocol before any load.
+
+    Asked of the database each time (its digest only), so that every server process, and a
+    process that did not load it, follows an amendment as soon as it is loaded."""
+    digest = ProtocolVersion.objects.values_list("digest", flat=True).first()
+    if digest is None:
+        return _embedded_protocol()
+    protocol = _parsed.get(digest)
+    if protocol is None:
+        text = ProtocolVersion.objects.values_list("text", flat=True).get(digest=digest)
+        protocol = parse_protocol(text, f"protocol {digest[:12]}")
+        _parsed.clear()
+        _parsed[digest] = protocol
+    return protocol
 
 
 def visible_sites(user: object) -> QuerySet[Site]:
