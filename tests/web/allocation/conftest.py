@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from django.test import Client
 
 from mesems.protocol import load_protocol
+from tests.conftest import REPO
 
 SEED = "test-seed-for-allocation"
 
@@ -23,26 +31,37 @@ def install_without_product_gate() -> Any:
 
 
 @pytest.fixture
-def wide_live_server(transactional_db: Any) -> Any:
-    """A live server whose listen queue takes many clients at once (Django's keeps 10 waiting)."""
-    from django.core.servers.basehttp import ThreadedWSGIServer
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+def served_app(transactional_db: Any, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Starts the web app as it is served (`mesems serve`: gunicorn, 2 processes x 16 threads) on the
+    test database, once the test has written what it needs; returns its address. Each thread holds
+    one database connection, so any number of clients can be served with a bounded pool of them."""
+    from django.db import connection
 
-    class WideServer(ThreadedWSGIServer):
-        request_queue_size = 256
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "MESEMS_DATABASE_URL": url, "MESEMS_DATA_DIR": str(tmp_path)}
+    servers: list[subprocess.Popen[bytes]] = []
 
-    class WideThread(LiveServerThread):
-        server_class = WideServer
+    def start() -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "mesems", "serve", "--port", str(port), "--workers", "2", "--threads", "16"]
+        servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("wb")))
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"{base}/login/", timeout=5)
+                return base
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and servers[-1].poll() is None, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
 
-    thread = WideThread("127.0.0.1", _StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    thread.url = f"http://127.0.0.1:{thread.port}"
-    yield thread
-    thread.terminate()
+    yield start
+    for server in servers:  # before the test database is flushed: the server's connections go with it
+        server.terminate()
+        server.wait(timeout=60)
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,11 @@
-"""Race safety over HTTP on PostgreSQL: 200 allocation requests from 50 concurrent clients across
-eight strata, with retries and duplicates mixed in. Zero duplicates, zero skipped positions, every
-participant allocated once."""
+"""Race safety over HTTP on PostgreSQL: 200 allocation requests sent at once by 200 clients across
+eight strata, with retries and duplicates mixed in, to the web app as it is served. Zero duplicates,
+zero skipped positions, every participant allocated once."""
 
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -17,21 +18,29 @@ from mesems.access import Role
 from mesems.web.apps.allocation.models import Allocation, StratumCounter
 from mesems.web.apps.allocation.services import generate_and_load
 from mesems.web.apps.allocation.verification import verify_stored_list
-from tests.web.conftest import api_client
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SITES = ("SE-KAR", "IT-01", "GB-01", "ES-01")
 COURSES = ("RR", "SP")
-CLIENTS = 50
+CLIENTS = 200
 
 
-def test_200_concurrent_requests_allocate_each_participant_once_without_gaps(wide_live_server: Any, no_product_gate: Any, consented: Any, make_user: Any) -> None:
+def _token_for(user: Any) -> str:
+    from mesems.web.apps.accounts.models import ApiToken
+
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_digest=ApiToken.digest(key))
+    return key
+
+
+def test_200_concurrent_requests_allocate_each_participant_once_without_gaps(served_app: Any, no_product_gate: Any, consented: Any, make_user: Any) -> None:
     generate_and_load("concurrency-seed", per_stratum=30)
     participants = [(site, f"{site}-{i:04d}") for site in SITES for i in range(40)]
     for i, (site, code) in enumerate(participants):
         consented(code, site, COURSES[i % 2])
-    tokens = {site: api_client(wide_live_server.url, make_user(Role.NURSE, site).username).headers["Authorization"] for site in SITES}
+    tokens = {site: f"Bearer {_token_for(make_user(Role.NURSE, site))}" for site in SITES}
+    base_url = served_app()
 
     requests = [(site, code, f"first-{code}") for site, code in participants]
     rng = random.Random(20260101)
@@ -41,14 +50,13 @@ def test_200_concurrent_requests_allocate_each_participant_once_without_gaps(wid
     assert len(requests) == 200
 
     start = threading.Barrier(CLIENTS)
-    local = threading.local()
 
     def send(item: tuple[str, str, str]) -> tuple[str, str, int, dict[str, Any]]:
         site, code, request_id = item
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(base_url=wide_live_server.url, timeout=120)
+        with httpx.Client(base_url=base_url, timeout=300) as client:
+            client.get("/login/")  # connected before the start, so that all requests leave together
             start.wait()
-        answer = local.client.post("/api/allocations", json={"participant": code, "request_id": request_id}, headers={"Authorization": tokens[site]})
+            answer = client.post("/api/allocations", json={"participant": code, "request_id": request_id}, headers={"Authorization": tokens[site]})
         return code, request_id, answer.status_code, answer.json()
 
     with ThreadPoolExecutor(CLIENTS) as pool:
