@@ -24,3 +24,11 @@ def test_each_figure_is_a_png() -> None:
 def test_figures_are_byte_reproducible() -> None:
     means = (VisitMean("g", 0, 10, 1.0, 0.5, 1.5),)
     assert gel_per_visit_figure(means) == gel_per_visit_figure(means)
+
+
+def test_gel_figure_before_any_mri_read_says_so_without_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gel_per_visit_figure(()).startswith(b"\x89PNG")

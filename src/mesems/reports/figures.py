@@ -43,7 +43,10 @@ def gel_per_visit_figure(means: tuple[VisitMean, ...]) -> bytes:
     axes.set_xlabel("Week")
     axes.set_ylabel("Mean GEL per scan (95% CI)")
     axes.set_xticks(sorted({m.week for m in means}))
-    axes.legend(frameon=False)
+    if groups:
+        axes.legend(frameon=False)
+    else:
+        axes.text(0.5, 0.5, "no MRI read yet", ha="center", va="center", transform=axes.transAxes)
     axes.set_title("Gadolinium-enhancing lesions per MRI visit")
     return png(figure)
 
