@@ -1,7 +1,8 @@
-"""Crash safety: a real server on PostgreSQL under concurrent saves, killed with SIGKILL mid-load and
-restarted, several times over. Every save a client saw acknowledged must be there with its audit
-record; no record may be half written (a version without its audit record or the reverse); the audit
-chain must verify. A save in flight when the server died may have committed or not, never in part.
+"""Crash safety: the web app as it is served (`mesems serve`) on PostgreSQL under concurrent saves,
+killed with SIGKILL (arbiter and workers at once) mid-load and restarted, several times over. Every
+save a client saw acknowledged must be there with its audit record; no record may be half written (a
+version without its audit record or the reverse); the audit chain must verify. A save in flight when
+the server died may have committed or not, never in part.
 """
 
 from __future__ import annotations
@@ -87,21 +88,22 @@ class Server:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "mesems.web.manage", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "mesems", "serve", "--port", str(self.port), "--workers", "2", "--threads", "4"],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/api/openapi.json", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/login/", timeout=2).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.2)
         raise AssertionError(f"the server did not start: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
+        """SIGKILL to the whole server at once, arbiter and workers, as a power cut would."""
         assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
 
