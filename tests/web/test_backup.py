@@ -158,7 +158,7 @@ def test_a_flipped_byte_in_the_data_or_its_checksum_is_damage(trial_data: None, 
     data = write_backup(tmp_path / "b.mesems").path.read_bytes()
     damaged = tmp_path / "damaged.mesems"
     header_end = data.index(b"\0", 10) + 1 if data[3] & 0x08 else 10  # after the file name, when stored
-    for position in sorted({2, 3, *range(header_end, len(data), max(1, len(data) // 40)), len(data) - 8, len(data) - 1}):
+    for position in (2, 3, *range(header_end, len(data))):
         damaged.write_bytes(data[:position] + bytes([data[position] ^ 0xFF]) + data[position + 1:])
         with pytest.raises(BackupError, match=r"is damaged: |has data after its end line"):
             check_backup(damaged)

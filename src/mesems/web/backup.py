@@ -181,6 +181,8 @@ def check_backup(path: Path) -> CheckedBackup:
         expected = sidecar.read_text().split()[0] if sidecar.read_text().split() else ""
         if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
             raise BackupError(f"{path} does not match the digest in {sidecar.name}: the file was changed or damaged; refusing to restore")
+    for _ in _lines(path):  # the gzip layer's own checks (CRC, length) first, so that damage is called damage
+        pass
     digest = hashlib.sha256()
     header: dict[str, Any] | None = None
     trailer: dict[str, Any] | None = None
